@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { MailDeliveryError } from '../../core/errors.js';
+import type { Email, Mailer } from '../../core/ports.js';
+
+/** Builds the RFC 5322 message (HTML and plain-text parts) for an email. */
+export async function composeMessage(email: Email, messageId: string): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    headers: email.headers,
+    messageId,
+  });
+  return composer.compile().build();
+}
+
+/** A stable Message-ID and file name from the notification id. */
+export function notificationDigest(email: Email): string {
+  return createHash('sha256').update(email.id).digest('hex').slice(0, 24);
+}
+
+/**
+ * Writes each email as one `.eml` file in a folder, for review or for another
+ * tool to deliver. The file name derives from the notification id, so the
+ * same notification written twice is one file, and each file appears whole
+ * (written aside, then renamed).
+ */
+export class OutboxMailer implements Mailer {
+  constructor(private readonly dir: string) {}
+
+  async send(email: Email): Promise<{ messageId: string }> {
+    const digest = notificationDigest(email);
+    const kind = email.headers['X-Sechub-Notification'] ?? 'email';
+    const path = join(this.dir, `${kind}-${digest}.eml`);
+    const messageId = `<${digest}@sechub-alerts>`;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      if (await exists(path)) return { messageId };
+      const temp = `${path}.${process.pid}.tmp`;
+      await writeFile(temp, await composeMessage(email, messageId));
+      await rename(temp, path);
+      return { messageId };
+    } catch (error) {
+      throw new MailDeliveryError(`cannot write ${path}: ${(error as Error).message}`, false, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,38 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import { MailDeliveryError } from '../../core/errors.js';
+import type { Email, Mailer } from '../../core/ports.js';
+import { notificationDigest } from '../outbox/outbox-mailer.js';
+
+/** Sends through an SMTP server given as a URL: smtp://user:pass@host:587 or smtps://host:465. */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(url: string, options: { timeoutMs?: number } = {}) {
+    const timeout = options.timeoutMs ?? 30_000;
+    this.transport = nodemailer.createTransport(url, {}) as Transporter;
+    Object.assign(this.transport.options, { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+  }
+
+  async send(email: Email): Promise<{ messageId: string }> {
+    try {
+      const info = await this.transport.sendMail({
+        from: email.from,
+        to: email.to,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        headers: email.headers,
+        messageId: `<${notificationDigest(email)}@sechub-alerts>`,
+      });
+      return { messageId: String(info.messageId) };
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode;
+      const permanent = code !== undefined && code >= 500;
+      throw new MailDeliveryError(`SMTP send failed: ${(error as Error).message}`, !permanent, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}

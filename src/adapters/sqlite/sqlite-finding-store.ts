@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../../core/errors.js';
+import type { FindingStore } from '../../core/ports.js';
+import type { TrackedRecord } from '../../core/record.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS findings (
+  key        TEXT PRIMARY KEY,
+  open       INTEGER NOT NULL,
+  version    INTEGER NOT NULL,
+  expires_at TEXT NOT NULL,
+  body       TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS findings_open ON findings (open, key);
+CREATE INDEX IF NOT EXISTS findings_expiry ON findings (expires_at);
+CREATE TABLE IF NOT EXISTS cursors (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+const PAGE = 500;
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Conditional writes on a
+ * version column make concurrent processes on one file safe: the loser of a
+ * race sees `put` return false and decides again.
+ */
+export class SqliteFindingStore implements FindingStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      this.db = new Database(path, { timeout: 30_000 });
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw new StoreError(`cannot open the state database ${path}: ${(error as Error).message}`, { cause: error });
+    }
+    this.statements = {
+      get: this.db.prepare<[string], { body: string }>('SELECT body FROM findings WHERE key = ?'),
+      insert: this.db.prepare(
+        'INSERT INTO findings (key, open, version, expires_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+      ),
+      update: this.db.prepare('UPDATE findings SET open = ?, version = ?, expires_at = ?, body = ? WHERE key = ? AND version = ?'),
+      page: this.db.prepare<[string, number], { key: string; body: string }>(
+        'SELECT key, body FROM findings WHERE open = 1 AND key > ? ORDER BY key LIMIT ?',
+      ),
+      purge: this.db.prepare('DELETE FROM findings WHERE expires_at < ?'),
+      getCursor: this.db.prepare<[string], { value: string }>('SELECT value FROM cursors WHERE name = ?'),
+      setCursor: this.db.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  async get(key: string): Promise<TrackedRecord | undefined> {
+    const row = this.run(() => this.statements.get.get(key));
+    return row ? (JSON.parse(row.body) as TrackedRecord) : undefined;
+  }
+
+  async put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean> {
+    const body = JSON.stringify(record);
+    const open = record.open ? 1 : 0;
+    const result = this.run(() =>
+      expectedVersion === undefined
+        ? this.statements.insert.run(record.key, open, record.version, record.expiresAt, body)
+        : this.statements.update.run(open, record.version, record.expiresAt, body, record.key, expectedVersion),
+    );
+    return result.changes === 1;
+  }
+
+  async *listOpen(): AsyncIterable<TrackedRecord> {
+    let after = '';
+    for (;;) {
+      const rows = this.run(() => this.statements.page.all(after, PAGE));
+      for (const row of rows) yield JSON.parse(row.body) as TrackedRecord;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.key;
+    }
+  }
+
+  async purgeExpired(now: Date): Promise<number> {
+    return this.run(() => this.statements.purge.run(now.toISOString())).changes;
+  }
+
+  /** A named position (poll cursor, sweep progress) kept beside the records. */
+  async getCursor(name: string): Promise<string | undefined> {
+    return this.run(() => this.statements.getCursor.get(name))?.value;
+  }
+
+  async setCursor(name: string, value: string): Promise<void> {
+    this.run(() => this.statements.setCursor.run(name, value));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private run<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (error) {
+      throw new StoreError(`state database: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// biome-ignore-all lint/suspicious/noControlCharactersInRegex: removing control characters is this file's job
+/** Escaping for every context a finding value can reach in an email. */
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+}
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/** Removes control characters (CR, LF, tabs, NUL, bidi overrides) as spaces for one-line contexts. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = [...text].slice(0, max - 1).join('');
+  return `${cut}…`;
+}
+
+/** Hosts whose https links are shown as links; any other URL is shown as text. */
+const LINKABLE_HOSTS = [
+  /^docs\.aws\.amazon\.com$/,
+  /^docs\.amazonaws\.cn$/,
+  /^([a-z0-9-]+\.)*console\.aws\.amazon\.com$/,
+  /^console\.amazonaws-us-gov\.com$/,
+  /^console\.amazonaws\.cn$/,
+];
+
+/** The URL when it is an https link to an AWS documentation or console host, else undefined. */
+export function safeLink(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return undefined;
+  if (!LINKABLE_HOSTS.some((host) => host.test(parsed.hostname))) return undefined;
+  return parsed.href;
+}

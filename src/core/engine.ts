@@ -1,0 +1,153 @@
+import { type Decision, decide, type Outcome } from './decide.js';
+import { renderEmail } from './email/render.js';
+import { MailDeliveryError, TransientError } from './errors.js';
+import type { Finding } from './finding.js';
+import type { Policy } from './policy.js';
+import type { Clock, Email, FindingStore, Mailer } from './ports.js';
+import type { FindingSnapshot, TrackedRecord } from './record.js';
+
+/** Counters every run reports (the command line's `--json` summary). */
+export interface Counts {
+  read: number;
+  invalid: number;
+  ignored: number;
+  notified: number;
+  reminded: number;
+  suppressed: number;
+  resolved: number;
+  emails: number;
+  /** Emails that could not be sent; each will be sent again by a later run. */
+  failed: number;
+}
+
+export function emptyCounts(): Counts {
+  return { read: 0, invalid: 0, ignored: 0, notified: 0, reminded: 0, suppressed: 0, resolved: 0, emails: 0, failed: 0 };
+}
+
+export interface HandleResult {
+  outcome: Outcome;
+  reason: string;
+  /** The email sent, when one was. */
+  email?: Email;
+}
+
+export interface EngineOptions {
+  store: FindingStore;
+  mailer: Mailer;
+  policy: Policy;
+  /** Wall clock, for claims. Decision time is passed to each call. */
+  clock: Clock;
+  /** Decide and report, but neither send nor write. */
+  dryRun?: boolean;
+  /** How long a claim protects an email in flight before another worker may take over. */
+  claimMs?: number;
+  /** Turns a notification into an email; the default is the core renderer. */
+  render?: typeof renderEmail;
+}
+
+const MAX_ATTEMPTS = 8;
+const DEFAULT_CLAIM_MS = 120_000;
+
+/**
+ * The use cases: handle one finding, and tick over every tracked finding.
+ * Carries out `decide` against the store and the mailer with optimistic
+ * concurrency, so that concurrent workers on one finding send one email.
+ */
+export class NotificationEngine {
+  private readonly claimMs: number;
+  private readonly render: typeof renderEmail;
+
+  constructor(private readonly options: EngineOptions) {
+    this.claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
+    this.render = options.render ?? renderEmail;
+  }
+
+  /**
+   * Decides and acts on one finding at decision time `now`. Throws
+   * MailDeliveryError when the email could not be sent (nothing recorded),
+   * and TransientError when the record kept changing under it.
+   */
+  async handle(finding: Finding | FindingSnapshot, now: Date, known?: TrackedRecord): Promise<HandleResult> {
+    let record = known;
+    let fresh = known === undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (fresh) record = await this.options.store.get(finding.key);
+      fresh = true;
+      const decision = decide({ finding, record, policy: this.options.policy, now, wallNow: this.options.clock.now() });
+      const result = await this.carryOut(decision, finding, record);
+      if (result) return result;
+    }
+    throw new TransientError(`record ${finding.key} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /** Evaluates every tracked open finding at `now`: due reminders and delayed first emails go out. */
+  async tick(now: Date, counts: Counts = emptyCounts()): Promise<Counts> {
+    for await (const record of this.options.store.listOpen()) {
+      counts.read++;
+      await this.handleCounted(record.snapshot, now, counts, record);
+    }
+    if (!this.options.dryRun) await this.options.store.purgeExpired(now);
+    return counts;
+  }
+
+  /** Handles one finding and adds its outcome to `counts`; a failed send is counted, not thrown. */
+  async handleCounted(
+    finding: Finding | FindingSnapshot,
+    now: Date,
+    counts: Counts,
+    known?: TrackedRecord,
+  ): Promise<HandleResult | undefined> {
+    try {
+      const result = await this.handle(finding, now, known);
+      counts[result.outcome]++;
+      if (result.email) counts.emails++;
+      return result;
+    } catch (error) {
+      if (error instanceof MailDeliveryError || error instanceof TransientError) {
+        counts.failed++;
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Returns undefined when a conditional write lost a race and the decision must be made again. */
+  private async carryOut(
+    decision: Decision,
+    finding: FindingSnapshot,
+    record: TrackedRecord | undefined,
+  ): Promise<HandleResult | undefined> {
+    const { store } = this.options;
+    const expected = record?.version;
+    if (decision.action === 'skip' || this.options.dryRun) {
+      return { outcome: decision.outcome, reason: decision.reason };
+    }
+    if (decision.action === 'write') {
+      const next = { ...decision.next, version: (expected ?? 0) + 1 };
+      return (await store.put(next, expected)) ? { outcome: decision.outcome, reason: decision.reason } : undefined;
+    }
+
+    const wallNow = this.options.clock.now();
+    const claimed: TrackedRecord = {
+      ...decision.base,
+      claim: {
+        id: `${decision.notification.id}@${wallNow.toISOString()}`,
+        until: new Date(wallNow.getTime() + this.claimMs).toISOString(),
+      },
+      version: (expected ?? 0) + 1,
+    };
+    if (!(await store.put(claimed, expected))) return undefined;
+
+    const email = this.render({ finding, notification: decision.notification, sender: this.options.policy.sender });
+    try {
+      await this.options.mailer.send(email);
+    } catch (error) {
+      // Nothing is recorded as sent: put the record back unclaimed so the next run sends it.
+      await store.put({ ...decision.base, version: claimed.version + 1 }, claimed.version);
+      throw error instanceof MailDeliveryError ? error : new MailDeliveryError(`sending failed: ${String(error)}`, true, { cause: error });
+    }
+    // Losing this race means the claim expired and another worker took over: the documented duplicate window.
+    await store.put({ ...decision.next, version: claimed.version + 1 }, claimed.version);
+    return { outcome: decision.outcome, reason: decision.reason, email };
+  }
+}

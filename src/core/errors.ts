@@ -1,0 +1,50 @@
+/**
+ * One error hierarchy. An error's `name` is a contract: the state machine
+ * retries or catches on it, and the command line maps it to an exit code.
+ */
+export class SechubAlertsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A policy or configuration that fails validation. `issues` name path and expectation. */
+export class InvalidPolicyError extends SechubAlertsError {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** One input item that is not a finding we can read; `where` names file, line or index. */
+export class InvalidFindingError extends SechubAlertsError {
+  constructor(
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(`${where}: ${reason}`);
+  }
+}
+
+/** A transient failure worth retrying (throttling, timeouts, 5xx). */
+export class TransientError extends SechubAlertsError {}
+
+/** The mailer did not accept an email. Nothing is recorded; a later run sends it again. */
+export class MailDeliveryError extends SechubAlertsError {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The store is unreachable or refused an operation for a reason other than a lost race. */
+export class StoreError extends SechubAlertsError {}
+
+/** Settings missing or malformed at start-up; the message names the setting. */
+export class ConfigurationError extends SechubAlertsError {}

@@ -1,0 +1,94 @@
+import type { Finding } from '../finding.js';
+import { looksLikeAsff, normalizeAsff } from './asff.js';
+import { looksLikeOcsf, normalizeOcsf } from './ocsf.js';
+import { get, instant, isObject, str } from './read.js';
+
+/** What one input item turned out to be. `where` names the file and position. */
+export type Extracted =
+  | { kind: 'finding'; where: string; finding: Finding; eventTime?: string }
+  | { kind: 'invalid'; where: string; reason: string }
+  | { kind: 'skipped'; where: string; reason: string };
+
+const ASFF_DETAIL_TYPES = new Set(['Security Hub Findings - Imported', 'Security Hub Findings']);
+const OCSF_DETAIL_TYPE = 'Findings Imported V2';
+const MAX_NESTING = 4;
+
+/**
+ * Yields every finding in one parsed JSON value: an EventBridge event (ASFF
+ * or OCSF), a bare finding of either format, a GetFindings or GetFindingsV2
+ * response (`{"Findings": [...]}`), or an array of any of these. Every item
+ * that is not a usable finding is yielded as invalid with the reason, so the
+ * caller can report it and carry on with the rest.
+ */
+export function* extractFindings(value: unknown, where: string, depth = 0): Generator<Extracted> {
+  if (depth > MAX_NESTING) {
+    yield { kind: 'invalid', where, reason: `nested deeper than ${MAX_NESTING} levels` };
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* extractFindings(value[i], `${where}/${i}`, depth + 1);
+    return;
+  }
+  if (!isObject(value)) {
+    yield { kind: 'invalid', where, reason: `expected an object, found ${describe(value)}` };
+    return;
+  }
+  const detailType = get(value, 'detail-type');
+  if (detailType !== undefined) {
+    yield* fromEvent(value, where);
+    return;
+  }
+  const wrapped = get(value, 'Findings');
+  if (wrapped !== undefined) {
+    if (!Array.isArray(wrapped)) {
+      yield { kind: 'invalid', where: `${where}/Findings`, reason: 'expected an array of findings' };
+      return;
+    }
+    for (let i = 0; i < wrapped.length; i++) yield normalize(wrapped[i], `${where}/Findings/${i}`);
+    return;
+  }
+  yield normalize(value, where);
+}
+
+function* fromEvent(event: Record<string, unknown>, where: string): Generator<Extracted> {
+  const detailType = str(get(event, 'detail-type')) ?? '';
+  const findings = get(get(event, 'detail'), 'findings');
+  if (!Array.isArray(findings)) {
+    yield { kind: 'invalid', where: `${where}/detail/findings`, reason: 'expected an array of findings' };
+    return;
+  }
+  const eventTime = instant(get(event, 'time'));
+  const isAsff = ASFF_DETAIL_TYPES.has(detailType);
+  const isOcsf = detailType === OCSF_DETAIL_TYPE;
+  for (let i = 0; i < findings.length; i++) {
+    const itemWhere = `${where}/detail/findings/${i}`;
+    if (!isAsff && !isOcsf) {
+      yield { kind: 'skipped', where: itemWhere, reason: `event detail-type "${detailType.slice(0, 80)}" is not a findings import` };
+      continue;
+    }
+    const item = isAsff ? fromNormalized(normalizeAsff(findings[i]), itemWhere) : fromNormalized(normalizeOcsf(findings[i]), itemWhere);
+    yield item.kind === 'finding' && eventTime ? { ...item, eventTime } : item;
+  }
+}
+
+function normalize(value: unknown, where: string): Extracted {
+  if (looksLikeAsff(value)) return fromNormalized(normalizeAsff(value), where);
+  if (looksLikeOcsf(value)) return fromNormalized(normalizeOcsf(value), where);
+  return {
+    kind: 'invalid',
+    where,
+    reason: isObject(value)
+      ? 'not a Security Hub finding or event (no ProductArn, finding_info or detail-type)'
+      : `expected an object, found ${describe(value)}`,
+  };
+}
+
+function fromNormalized(result: Finding | string, where: string): Extracted {
+  return typeof result === 'string' ? { kind: 'invalid', where, reason: result } : { kind: 'finding', where, finding: result };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

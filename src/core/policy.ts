@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+import { InvalidPolicyError } from './errors.js';
+import { type Finding, SEVERITIES, type Severity } from './finding.js';
+
+/**
+ * The notification policy: who is told about which findings, and how often.
+ * `validatePolicy` is pure (it takes the parsed YAML/JSON document); reading
+ * the file is the caller's business.
+ */
+
+const duration = (fallback: string) =>
+  z
+    .string({ error: 'expected a duration like "15d"' })
+    .default(fallback)
+    .refine((text) => parseDuration(text) !== undefined, { error: 'expected a duration like "15d"' });
+
+const lowerList = (what: string) =>
+  z
+    .array(z.string({ error: `expected ${what}` }).min(1), { error: `expected a list of ${what}` })
+    .min(1, { error: `expected at least one ${what} (leave the field out to match any)` })
+    .transform((items) => items.map((item) => item.toLowerCase()))
+    .optional();
+
+const severityList = z
+  .array(
+    z.string().transform((s, ctx) => {
+      const upper = s.toUpperCase();
+      if ((SEVERITIES as readonly string[]).includes(upper)) return upper as Severity;
+      ctx.addIssue({ code: 'custom', message: `expected one of ${SEVERITIES.join(', ')}` });
+      return z.NEVER;
+    }),
+    { error: 'expected a list of severity labels' },
+  )
+  .min(1, { error: 'expected at least one severity (leave the field out to match any)' })
+  .optional();
+
+const ruleSchema = z.strictObject({
+  name: z.string({ error: 'expected a rule name' }).min(1).max(100),
+  match: z
+    .strictObject({
+      severities: severityList,
+      products: lowerList('product name'),
+      standards: lowerList('standard name'),
+      accounts: z
+        .array(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))
+        .min(1)
+        .optional(),
+      regions: lowerList('region'),
+    })
+    .default({}),
+  notify: z.strictObject({
+    to: z.array(z.email({ error: 'expected an email address' }), { error: 'expected a list of email addresses' }).min(1, {
+      error: 'expected at least one email address',
+    }),
+    after: duration('0d'),
+    every: z
+      .string({ error: 'expected a duration like "15d" or "never"' })
+      .default('15d')
+      .refine((text) => text === 'never' || parseDuration(text) !== undefined, {
+        error: 'expected a duration like "15d" or "never"',
+      }),
+    resolved: z.boolean({ error: 'expected true or false' }).default(false),
+  }),
+});
+
+const policySchema = z
+  .strictObject({
+    sender: z.email({ error: 'expected the sender email address' }),
+    rules: z.array(ruleSchema, { error: 'expected a list of rules' }).min(1, { error: 'expected at least one rule' }),
+  })
+  .superRefine((policy, ctx) => {
+    const seen = new Set<string>();
+    policy.rules.forEach((rule, index) => {
+      if (seen.has(rule.name))
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `duplicate rule name "${rule.name}"` });
+      seen.add(rule.name);
+    });
+  });
+
+export interface RuleMatch {
+  severities?: Severity[];
+  products?: string[];
+  standards?: string[];
+  accounts?: string[];
+  regions?: string[];
+}
+
+export interface Rule {
+  name: string;
+  match: RuleMatch;
+  notify: {
+    to: string[];
+    /** Milliseconds a finding must have been open before its first email. */
+    afterMs: number;
+    /** Milliseconds between reminders, or null for no reminders. */
+    everyMs: number | null;
+    resolved: boolean;
+  };
+}
+
+export interface Policy {
+  sender: string;
+  rules: Rule[];
+}
+
+/** The policy the original users asked for: CRITICAL and HIGH from GuardDuty, Inspector and Security Hub's CIS and FSBP checks. */
+export const DEFAULT_POLICY_DOCUMENT = {
+  sender: 'sechub-alerts@example.com',
+  rules: [
+    {
+      name: 'critical-and-high',
+      match: {
+        severities: ['CRITICAL', 'HIGH'],
+        products: ['guardduty', 'inspector', 'securityhub'],
+        standards: ['cis', 'fsbp'],
+      },
+      notify: { to: ['security-team@example.com'], after: '0d', every: '15d', resolved: false },
+    },
+  ],
+} as const;
+
+/** Validates a parsed policy document. Throws InvalidPolicyError whose issues name path and expectation. */
+export function validatePolicy(document: unknown): Policy {
+  const result = policySchema.safeParse(document);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    throw new InvalidPolicyError(`invalid policy:\n  ${issues.join('\n  ')}`, issues);
+  }
+  return deepFreeze({
+    sender: result.data.sender,
+    rules: result.data.rules.map((rule) => ({
+      name: rule.name,
+      match: rule.match,
+      notify: {
+        to: rule.notify.to,
+        afterMs: parseDuration(rule.notify.after) ?? 0,
+        everyMs: rule.notify.every === 'never' ? null : (parseDuration(rule.notify.every) ?? null),
+        resolved: rule.notify.resolved,
+      },
+    })),
+  });
+}
+
+export const DEFAULT_POLICY: Policy = validatePolicy(DEFAULT_POLICY_DOCUMENT);
+
+/** Whether a rule's match block selects the finding. Every given field must match. */
+export function ruleMatches(rule: Rule, finding: Omit<Finding, 'raw'>): boolean {
+  const { severities, products, standards, accounts, regions } = rule.match;
+  if (severities && !severities.includes(finding.severity)) return false;
+  if (products && !products.includes(finding.product)) return false;
+  if (accounts && !accounts.includes(finding.account)) return false;
+  if (regions && !regions.includes(finding.region.toLowerCase())) return false;
+  // `standards` narrows Security Hub control findings only; other products pass.
+  if (standards && finding.product === 'securityhub' && finding.control) {
+    if (!finding.control.standards.some((s) => standards.includes(s))) return false;
+  }
+  return true;
+}
+
+/** The rules of the policy that select the finding. */
+export function matchingRules(policy: Policy, finding: Omit<Finding, 'raw'>): Rule[] {
+  return policy.rules.filter((rule) => ruleMatches(rule, finding));
+}
+
+function formatPath(path: PropertyKey[]): string {
+  if (path.length === 0) return '(policy)';
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

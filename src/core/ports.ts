@@ -1,0 +1,54 @@
+/**
+ * Ports: the interfaces the core needs from the outside world. Adapters in
+ * src/adapters implement them; the core never imports an adapter.
+ */
+import type { TrackedRecord } from './record.js';
+
+/** Where notification state lives (SQLite locally, DynamoDB in AWS). */
+export interface FindingStore {
+  get(key: string): Promise<TrackedRecord | undefined>;
+  /**
+   * Writes `record` only if the stored version is `expectedVersion`
+   * (undefined: only if no record exists). `record.version` must be
+   * `expectedVersion + 1` (1 for a new record). Returns false when another
+   * writer won the race; throws StoreError for anything else.
+   */
+  put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean>;
+  /** Every record of a still-open tracked finding (tombstones excluded). */
+  listOpen(): AsyncIterable<TrackedRecord>;
+  /** Removes records whose `expiresAt` is before `now`; returns how many. */
+  purgeExpired(now: Date): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A rendered email, ready for any mailer. */
+export interface Email {
+  /** Deterministic id of the notification; mailers that can use it for idempotent delivery do. */
+  id: string;
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers, at least X-Sechub-Finding-Id and X-Sechub-Notification. */
+  headers: Record<string, string>;
+}
+
+/** Sends email. Resolves once the email is accepted; throws MailDeliveryError otherwise. */
+export interface Mailer {
+  send(email: Email): Promise<{ messageId: string }>;
+  close(): Promise<void>;
+}
+
+/** Reads findings from Security Hub (polling mode and the daily sweep). */
+export interface FindingSource {
+  /** Raw findings (ASFF or OCSF documents) updated at or after `since`. */
+  updatedSince(since: Date): AsyncIterable<unknown>;
+}
+
+/** The time. Injected so that tests and `--now` control it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,63 @@
+import type { Finding } from './finding.js';
+
+/**
+ * What the store keeps about one finding: enough to de-duplicate, to send
+ * reminders with no new event, and to reject late, older events.
+ */
+
+/** A finding without its raw document, trimmed so that a record stays small (DynamoDB items max out at 400 KB). */
+export type FindingSnapshot = Omit<Finding, 'raw'>;
+
+export interface RuleState {
+  /** When this rule last caused an email about this finding (ISO-8601). */
+  lastNotifiedAt: string;
+}
+
+/** An email in flight: written before the send and cleared after it, so a concurrent worker backs off. */
+export interface Claim {
+  id: string;
+  /** Wall-clock instant after which the claim is considered abandoned (its worker crashed). */
+  until: string;
+}
+
+export interface TrackedRecord {
+  key: string;
+  /** false: a tombstone for a resolved finding, kept so a late, older event cannot reopen it. */
+  open: boolean;
+  /** The finding's own updated time as last seen: events older than this change nothing. */
+  updatedAt: string;
+  snapshot: FindingSnapshot;
+  /** Notification state per policy rule name. Empty for a tracked finding not yet notified. */
+  rules: Record<string, RuleState>;
+  claim?: Claim;
+  /** Optimistic-concurrency version, incremented by every write. */
+  version: number;
+  /** After this instant the store may drop the record (TTL backstop). */
+  expiresAt: string;
+}
+
+const MAX_TEXT = 4000;
+const MAX_RESOURCES = 25;
+const MAX_VULNERABILITIES = 10;
+const MAX_PACKAGES = 10;
+
+/** A bounded copy of the finding without its raw document, fit to store. */
+export function snapshotOf(finding: Finding | FindingSnapshot): FindingSnapshot {
+  const { raw: _raw, ...rest } = finding as Finding;
+  return {
+    ...rest,
+    title: cut(rest.title, 500),
+    description: cut(rest.description, MAX_TEXT),
+    types: rest.types.slice(0, 10),
+    remediation: rest.remediation && {
+      text: rest.remediation.text && cut(rest.remediation.text, MAX_TEXT),
+      url: rest.remediation.url && cut(rest.remediation.url, 2000),
+    },
+    resources: rest.resources.slice(0, MAX_RESOURCES),
+    vulnerabilities: rest.vulnerabilities.slice(0, MAX_VULNERABILITIES).map((v) => ({ ...v, packages: v.packages.slice(0, MAX_PACKAGES) })),
+  };
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
