@@ -124,7 +124,7 @@ export const DEFAULT_POLICY_DOCUMENT = {
 export function validatePolicy(document: unknown): Policy {
   const result = policySchema.safeParse(document);
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    const issues = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${describeIssue(issue)}`);
     throw new InvalidPolicyError(`invalid policy:\n  ${issues.join('\n  ')}`, issues);
   }
   return deepFreeze({
@@ -161,6 +161,13 @@ export function ruleMatches(rule: Rule, finding: Omit<Finding, 'raw'>): boolean 
 /** The rules of the policy that select the finding. */
 export function matchingRules(policy: Policy, finding: Omit<Finding, 'raw'>): Rule[] {
   return policy.rules.filter((rule) => ruleMatches(rule, finding));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  }
+  return issue.message;
 }
 
 function formatPath(path: PropertyKey[]): string {
