@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { validatePolicy } from '../../src/core/policy.js';
+import { NotificationEngine } from '../../src/core/engine.js';
+import { DEFAULT_POLICY, validatePolicy } from '../../src/core/policy.js';
 import { engineHarness } from '../support/engine-harness.js';
 import { asff, normalized } from '../support/findings.js';
 
@@ -13,7 +14,10 @@ afterEach(() => harness?.close());
 function policy(notify: Record<string, unknown>, extraRules: unknown[] = []) {
   return validatePolicy({
     sender: 'alerts@example.com',
-    rules: [{ name: 'high', match: { severities: ['HIGH', 'CRITICAL'] }, notify: { to: ['secops@example.com'], ...notify } }, ...extraRules],
+    rules: [
+      { name: 'high', match: { severities: ['HIGH', 'CRITICAL'] }, notify: { to: ['secops@example.com'], ...notify } },
+      ...extraRules,
+    ],
   });
 }
 
@@ -164,5 +168,35 @@ describe('tick', () => {
     const counts = await harness.engine.tick(new Date(plus(15 * DAY)));
     expect(counts).toMatchObject({ read: 1, reminded: 1, emails: 1 });
     expect(harness.mailer.sent.at(-1)?.headers['X-Sechub-Finding-Id']).toBe('stays');
+  });
+});
+
+describe('concurrent workers', () => {
+  it('two workers that read the same state at the same moment send one email', async () => {
+    harness = engineHarness();
+    const { store } = harness;
+    // Both workers read "no record" before either writes: the conditional write must pick one winner.
+    let waiting: (() => void)[] = [];
+    const racingStore = Object.create(store) as typeof store;
+    let reads = 0;
+    racingStore.get = async (key) => {
+      const record = await store.get(key);
+      if (++reads <= 2) {
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === 2) {
+            for (const release of waiting) release();
+            waiting = [];
+          }
+        });
+      }
+      return record;
+    };
+    const worker = () =>
+      new NotificationEngine({ store: racingStore, mailer: harness.mailer, policy: DEFAULT_POLICY, clock: { now: () => new Date() } });
+    const finding = normalized(asff({ updatedAt: T0 }));
+    const results = await Promise.all([worker().handle(finding, new Date(T0)), worker().handle(finding, new Date(T0))]);
+    expect(harness.mailer.sent).toHaveLength(1);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['notified', 'suppressed']);
   });
 });

@@ -4,11 +4,14 @@ import { extractFindings } from '../../src/core/normalize/extract.js';
 import { asff, asffEvent, normalized } from '../support/findings.js';
 import { fixture } from '../support/fixtures.js';
 
-const ocsfSqs1 = () => JSON.parse(readFileSync(fixture('ocsf/findings/elastic-aws_securityhub/02-compliance-securityhub-SQS.1-new.json'), 'utf8'));
+const ocsfSqs1 = () =>
+  JSON.parse(readFileSync(fixture('ocsf/findings/elastic-aws_securityhub/02-compliance-securityhub-SQS.1-new.json'), 'utf8'));
 
 describe('one finding model for ASFF and OCSF', () => {
   it('normalises a GuardDuty ASFF finding with identity, product, severity and times', () => {
-    const finding = normalized(JSON.parse(readFileSync(fixture('asff/findings/zenn-guardduty-trojan-ec2-dgadomainrequest.b-sample.json'), 'utf8')));
+    const finding = normalized(
+      JSON.parse(readFileSync(fixture('asff/findings/zenn-guardduty-trojan-ec2-dgadomainrequest.b-sample.json'), 'utf8')),
+    );
     expect(finding).toMatchObject({ format: 'asff', product: 'guardduty', productKey: 'aws/guardduty', severity: 'HIGH', open: true });
     expect(finding.key).toBe(`${finding.account}|aws/guardduty|${finding.id}`);
     expect(Date.parse(finding.firstObservedAt)).toBeLessThanOrEqual(Date.parse(finding.updatedAt));

@@ -18,17 +18,17 @@ function issuesOf(document: unknown): string[] {
 
 describe('policy validation', () => {
   it('names the path and what was expected', () => {
-    const issues = issuesOf({ sender: 'x@example.com', rules: [rule(), rule({ name: 'b', notify: { to: ['a@example.com'], every: 'often' } })] });
+    const issues = issuesOf({
+      sender: 'x@example.com',
+      rules: [rule(), rule({ name: 'b', notify: { to: ['a@example.com'], every: 'often' } })],
+    });
     expect(issues).toEqual(['rules[1].notify.every: expected a duration like "15d" or "never"']);
   });
 
   it('rejects unknown fields, bad addresses and bad severities, all at once', () => {
     const issues = issuesOf({
       sender: 'not-an-address',
-      rules: [
-        rule({ match: { severities: ['URGENT'], colour: 'red' } }),
-        rule({ notify: { to: ['nobody'] } }),
-      ],
+      rules: [rule({ match: { severities: ['URGENT'], colour: 'red' } }), rule({ notify: { to: ['nobody'] } })],
     });
     expect(issues).toEqual(
       expect.arrayContaining([
@@ -50,11 +50,16 @@ describe('policy validation', () => {
   });
 
   it('turns reminders off with every: never', () => {
-    expect(validatePolicy({ sender: 'x@example.com', rules: [rule({ notify: { to: ['a@example.com'], every: 'never' } })] }).rules[0]?.notify.everyMs).toBeNull();
+    expect(
+      validatePolicy({ sender: 'x@example.com', rules: [rule({ notify: { to: ['a@example.com'], every: 'never' } })] }).rules[0]?.notify
+        .everyMs,
+    ).toBeNull();
   });
 
   it('reads YAML and names the file in errors', () => {
-    expect(() => parsePolicyText('sender: x@example.com\nrules: []\n', 'team.yaml')).toThrow(/team\.yaml: invalid policy:\n {2}rules: expected at least one rule/);
+    expect(() => parsePolicyText('sender: x@example.com\nrules: []\n', 'team.yaml')).toThrow(
+      /team\.yaml: invalid policy:\n {2}rules: expected at least one rule/,
+    );
     expect(() => parsePolicyText('sender: [unclosed', 'bad.yaml')).toThrow(/bad\.yaml: not valid YAML or JSON/);
   });
 });
@@ -66,7 +71,9 @@ describe('rule matching', () => {
     expect(matches({ product: 'inspector', severity: 'CRITICAL' })).toBe(true);
     expect(matches({ product: 'guardduty', severity: 'MEDIUM' })).toBe(false);
     expect(matches({ product: 'macie', severity: 'HIGH' })).toBe(false);
-    expect(matches({ product: 'securityhub', severity: 'HIGH', standards: ['standards/aws-foundational-security-best-practices/v/1.0.0'] })).toBe(true);
+    expect(
+      matches({ product: 'securityhub', severity: 'HIGH', standards: ['standards/aws-foundational-security-best-practices/v/1.0.0'] }),
+    ).toBe(true);
     expect(matches({ product: 'securityhub', severity: 'HIGH', standards: ['ruleset/cis-aws-foundations-benchmark/v/1.2.0'] })).toBe(true);
     expect(matches({ product: 'securityhub', severity: 'HIGH', standards: ['standards/pci-dss/v/3.2.1'] })).toBe(false);
   });
