@@ -1,4 +1,4 @@
-import { type Decision, decide, type Outcome } from './decide.js';
+import { type Decision, decide, type Notification, type Outcome } from './decide.js';
 import { renderEmail } from './email/render.js';
 import { MailDeliveryError, TransientError } from './errors.js';
 import type { Finding } from './finding.js';
@@ -29,6 +29,8 @@ export interface HandleResult {
   reason: string;
   /** The email sent, when one was. */
   email?: Email;
+  /** An email that is due but was left to a later `handle` (only from `handleUpToSend`). */
+  pending?: Notification;
 }
 
 export interface EngineOptions {
@@ -68,12 +70,29 @@ export class NotificationEngine {
    * and TransientError when the record kept changing under it.
    */
   async handle(finding: Finding | FindingSnapshot, now: Date, known?: TrackedRecord): Promise<HandleResult> {
+    return this.run(finding, now, known, true);
+  }
+
+  /**
+   * Like `handle`, but stops short of an email: a write that needs no email is
+   * carried out, and a due email is only reported as `pending` (nothing
+   * claimed, nothing written), for a later `handle` to claim and send. The
+   * workflow's check-age step uses it and leaves the send to its notify step.
+   */
+  async handleUpToSend(finding: Finding | FindingSnapshot, now: Date): Promise<HandleResult> {
+    return this.run(finding, now, undefined, false);
+  }
+
+  private async run(finding: Finding | FindingSnapshot, now: Date, known: TrackedRecord | undefined, send: boolean): Promise<HandleResult> {
     let record = known;
     let fresh = known === undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (fresh) record = await this.options.store.get(finding.key);
       fresh = true;
       const decision = decide({ finding, record, policy: this.options.policy, now, wallNow: this.options.clock.now() });
+      if (decision.action === 'send' && !send && !this.options.dryRun) {
+        return { outcome: decision.outcome, reason: decision.reason, pending: decision.notification };
+      }
       const result = await this.carryOut(decision, finding, record);
       if (result) return result;
     }

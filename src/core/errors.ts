@@ -48,3 +48,14 @@ export class StoreError extends SechubAlertsError {}
 
 /** Settings missing or malformed at start-up; the message names the setting. */
 export class ConfigurationError extends SechubAlertsError {}
+
+/**
+ * A MailDeliveryError that retrying cannot fix (address rejected, sender not
+ * verified, sending paused). Its own name lets the workflow retry
+ * MailDeliveryError and still fail at once on this one.
+ */
+export class MailRejectedError extends MailDeliveryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, false, options);
+  }
+}
