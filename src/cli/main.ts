@@ -26,7 +26,7 @@ then a reminder at a chosen interval while they stay open. Never a duplicate.
 Commands:
 ${list}
 
-Run "sechub-alerts <command> --help" for a command's options.
+Run "sechub-alerts help <command>" or "sechub-alerts <command> --help" for a command's options.
 Options: --version, --help`;
 }
 
@@ -36,6 +36,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (name === '--version' || name === '-v') {
       process.stdout.write(`${packageJson.version}\n`);
+      return 0;
+    }
+    if (name === 'help' && args[0] !== undefined) {
+      const command = COMMANDS[args[0]];
+      if (!command) throw new UsageError(`unknown command "${args[0]}"`);
+      process.stdout.write(`${command.help}\n`);
       return 0;
     }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
