@@ -45,6 +45,13 @@ export interface EngineOptions {
   claimMs?: number;
   /** Turns a notification into an email; the default is the core renderer. */
   render?: typeof renderEmail;
+  /**
+   * Called after an email was sent and recorded (e.g. Security Hub write-back).
+   * A failure of the hook never undoes the notification: it goes to `onAfterSendError`.
+   */
+  afterSend?: (finding: Finding | FindingSnapshot, notification: Notification) => Promise<void>;
+  /** Receives what `afterSend` threw; the default writes one line to the console. */
+  onAfterSendError?: (error: unknown, finding: Finding | FindingSnapshot) => void;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -167,6 +174,17 @@ export class NotificationEngine {
     }
     // Losing this race means the claim expired and another worker took over: the documented duplicate window.
     await store.put({ ...decision.next, version: claimed.version + 1 }, claimed.version);
+    await this.afterSend(finding, decision.notification);
     return { outcome: decision.outcome, reason: decision.reason, email };
+  }
+
+  private async afterSend(finding: Finding | FindingSnapshot, notification: Notification): Promise<void> {
+    if (!this.options.afterSend) return;
+    try {
+      await this.options.afterSend(finding, notification);
+    } catch (error) {
+      const report = this.options.onAfterSendError ?? ((e: unknown) => console.warn(`after-send hook failed: ${String(e)}`));
+      report(error, finding);
+    }
   }
 }

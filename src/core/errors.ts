@@ -59,3 +59,19 @@ export class MailRejectedError extends MailDeliveryError {
     super(message, false, options);
   }
 }
+
+/**
+ * Security Hub refused a request for a reason that retrying cannot fix
+ * (invalid input, access denied). `code` is the API's error code, e.g.
+ * "InvalidInputException". Throttling and server errors become
+ * TransientError instead, once the retries are spent.
+ */
+export class SecurityHubError extends SechubAlertsError {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

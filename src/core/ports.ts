@@ -21,6 +21,17 @@ export interface FindingStore {
   close(): Promise<void>;
 }
 
+/**
+ * Named positions kept beside the records (the poll cursor, the sweep's
+ * progress), so that a run that stops continues where it stopped. Optional:
+ * a store offers it by implementing these two methods.
+ */
+export interface CursorStore {
+  getCursor(name: string): Promise<string | undefined>;
+  /** Overwrites the value; the write is durable when the promise resolves. */
+  setCursor(name: string, value: string): Promise<void>;
+}
+
 /** A rendered email, ready for any mailer. */
 export interface Email {
   /** Deterministic id of the notification; mailers that can use it for idempotent delivery do. */
