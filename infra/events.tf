@@ -1,0 +1,76 @@
+# Two rules: Security Hub findings start the workflow; a schedule runs the
+# daily job. Events that cannot be delivered after the retries land in one
+# encrypted dead-letter queue, watched by an alarm (monitoring.tf).
+
+resource "aws_cloudwatch_event_rule" "findings" {
+  name          = "${var.name_prefix}-findings"
+  description   = "Security Hub findings (ASFF and OCSF) of the products and severities in the policy, and findings being closed."
+  event_pattern = jsonencode(local.findings_event_pattern)
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "findings" {
+  rule     = aws_cloudwatch_event_rule.findings.name
+  arn      = aws_sfn_state_machine.findings.arn
+  role_arn = aws_iam_role.events.arn
+
+  retry_policy {
+    maximum_retry_attempts       = var.event_max_retry_attempts
+    maximum_event_age_in_seconds = var.event_max_age_seconds
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.dead_letter.arn
+  }
+}
+
+resource "aws_cloudwatch_event_rule" "daily" {
+  name                = "${var.name_prefix}-daily"
+  description         = "Runs the sechub-alerts daily job."
+  schedule_expression = var.schedule_expression
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "daily" {
+  rule = aws_cloudwatch_event_rule.daily.name
+  arn  = aws_lambda_function.function["daily"].arn
+
+  retry_policy {
+    maximum_retry_attempts       = var.event_max_retry_attempts
+    maximum_event_age_in_seconds = var.event_max_age_seconds
+  }
+
+  dead_letter_config {
+    arn = aws_sqs_queue.dead_letter.arn
+  }
+}
+
+resource "aws_sqs_queue" "dead_letter" {
+  name                      = "${var.name_prefix}-dead-letter"
+  sqs_managed_sse_enabled   = true
+  message_retention_seconds = 1209600
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue_policy" "dead_letter" {
+  queue_url = aws_sqs_queue.dead_letter.id
+  policy    = data.aws_iam_policy_document.dead_letter.json
+}
+
+# Only the two rules of this deployment may drop events here.
+data "aws_iam_policy_document" "dead_letter" {
+  statement {
+    sid       = "EventBridgeDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dead_letter.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.findings.arn, aws_cloudwatch_event_rule.daily.arn]
+    }
+  }
+}

@@ -1,0 +1,245 @@
+# Least privilege: one role per function, one for the state machine and one
+# for EventBridge. Every statement names the exact resources it needs; the
+# only "*" resources are the CloudWatch Logs delivery actions of the state
+# machine role, whose APIs offer no resource-level permissions.
+
+locals {
+  table_arn = aws_dynamodb_table.findings.arn
+  # Security Hub's finding APIs authorise against the account's hub in this Region.
+  # GetFindingsV2 and BatchUpdateFindingsV2 are authorised as securityhub:GetFindings
+  # and securityhub:BatchUpdateFindings; there are no separate V2 actions.
+  security_hub_arns = [
+    "arn:${local.partition}:securityhub:${local.region}:${local.account_id}:hub/default",
+    "arn:${local.partition}:securityhub:${local.region}:${local.account_id}:hubv2/*",
+  ]
+  function_policies = {
+    check-record = data.aws_iam_policy_document.check_record.json
+    check-age    = data.aws_iam_policy_document.check_age.json
+    notify       = data.aws_iam_policy_document.notify.json
+    daily        = data.aws_iam_policy_document.daily.json
+  }
+}
+
+# --- Functions ---------------------------------------------------------------
+
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  for_each = local.functions
+
+  name               = "${var.name_prefix}-${each.key}"
+  description        = "Runs the ${each.key} function of sechub-alerts."
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+
+  name   = "${var.name_prefix}-${each.key}"
+  role   = aws_iam_role.function[each.key].id
+  policy = local.function_policies[each.key]
+}
+
+data "aws_iam_policy_document" "check_record" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function["check-record"].arn}:*"]
+  }
+  statement {
+    sid       = "ReadRecords"
+    actions   = ["dynamodb:GetItem"]
+    resources = [local.table_arn]
+  }
+}
+
+data "aws_iam_policy_document" "check_age" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function["check-age"].arn}:*"]
+  }
+  statement {
+    sid       = "ReadWriteRecords"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [local.table_arn]
+  }
+}
+
+data "aws_iam_policy_document" "notify" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function["notify"].arn}:*"]
+  }
+  statement {
+    sid       = "ReadWriteRecords"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [local.table_arn]
+  }
+  statement {
+    sid       = "SendAsSender"
+    actions   = ["ses:SendEmail"]
+    resources = local.ses_identity_arns
+    condition {
+      test     = "StringEquals"
+      variable = "ses:FromAddress"
+      values   = [local.sender]
+    }
+  }
+  dynamic "statement" {
+    for_each = var.write_back ? [1] : []
+    content {
+      sid       = "WriteBackToSecurityHub"
+      actions   = ["securityhub:BatchUpdateFindings"]
+      resources = local.security_hub_arns
+    }
+  }
+}
+
+data "aws_iam_policy_document" "daily" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function["daily"].arn}:*"]
+  }
+  statement {
+    sid       = "SweepRecords"
+    actions   = ["dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    resources = [local.table_arn]
+  }
+  statement {
+    sid       = "ReadSecurityHub"
+    actions   = ["securityhub:GetFindings"]
+    resources = local.security_hub_arns
+  }
+  dynamic "statement" {
+    for_each = var.write_back ? [1] : []
+    content {
+      sid       = "WriteBackToSecurityHub"
+      actions   = ["securityhub:BatchUpdateFindings"]
+      resources = local.security_hub_arns
+    }
+  }
+  statement {
+    sid       = "SendAsSender"
+    actions   = ["ses:SendEmail"]
+    resources = local.ses_identity_arns
+    condition {
+      test     = "StringEquals"
+      variable = "ses:FromAddress"
+      values   = [local.sender]
+    }
+  }
+  statement {
+    sid       = "DeadLetterFailedRuns"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.dead_letter.arn]
+  }
+}
+
+# --- State machine -------------------------------------------------------------
+
+data "aws_iam_policy_document" "states_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "state_machine" {
+  name               = "${var.name_prefix}-state-machine"
+  description        = "Runs the sechub-alerts workflow: invokes its three task functions and logs."
+  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "state_machine" {
+  name   = "${var.name_prefix}-state-machine"
+  role   = aws_iam_role.state_machine.id
+  policy = data.aws_iam_policy_document.state_machine.json
+}
+
+data "aws_iam_policy_document" "state_machine" {
+  statement {
+    sid     = "InvokeTasks"
+    actions = ["lambda:InvokeFunction"]
+    resources = [
+      aws_lambda_function.function["check-record"].arn,
+      aws_lambda_function.function["check-age"].arn,
+      aws_lambda_function.function["notify"].arn,
+    ]
+  }
+  # Step Functions sets up log delivery to CloudWatch Logs through these
+  # actions, which accept no resource ARN: "*" is the only value AWS allows.
+  statement {
+    sid = "CloudWatchLogsDelivery"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ]
+    resources = ["*"]
+  }
+}
+
+# --- EventBridge ---------------------------------------------------------------
+
+data "aws_iam_policy_document" "events_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "events" {
+  name               = "${var.name_prefix}-events"
+  description        = "Lets the findings rule start the sechub-alerts workflow."
+  assume_role_policy = data.aws_iam_policy_document.events_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "events" {
+  name   = "${var.name_prefix}-events"
+  role   = aws_iam_role.events.id
+  policy = data.aws_iam_policy_document.events.json
+}
+
+# Sending to the dead-letter queue is granted by the queue's own policy (events.tf).
+data "aws_iam_policy_document" "events" {
+  statement {
+    sid       = "StartWorkflow"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.findings.arn]
+  }
+}

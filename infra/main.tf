@@ -1,0 +1,57 @@
+# sechub-alerts in AWS: Security Hub findings go through an EventBridge rule to a
+# Step Functions workflow whose Lambda tasks keep one DynamoDB record per finding
+# and email through SES; a scheduled rule runs the daily job. Files per concern:
+# policy.tf (policy file and event pattern), lambda.tf, iam.tf, events.tf,
+# stepfunctions.tf, dynamodb.tf, ses.tf, monitoring.tf.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.id
+
+  lambda_dist_dir = coalesce(var.lambda_dist_dir, "${path.module}/../dist/lambda")
+
+  # The four functions of the AWS contract; each gets its own role and log group.
+  functions = {
+    check-record = {
+      description = "Is the finding new, tracked, or closed? Reads its DynamoDB record."
+      memory_size = var.task_memory_mb
+      timeout     = 30
+      environment = {}
+    }
+    check-age = {
+      description = "Is a first notification or a reminder due for the finding?"
+      memory_size = var.task_memory_mb
+      timeout     = 30
+      environment = {}
+    }
+    notify = {
+      description = "Claims the finding, sends its email through SES, confirms the claim."
+      memory_size = var.task_memory_mb
+      timeout     = 60
+      environment = merge(
+        { SECURITY_HUB_WRITE_BACK = tostring(var.write_back) },
+        { for name, value in { CLAIM_SECONDS = var.claim_seconds } : name => tostring(value) if value != null },
+      )
+    }
+    daily = {
+      description = "Daily job: reminders that fell due, and forgetting findings that are no longer active."
+      memory_size = var.daily_memory_mb
+      timeout     = 900
+      environment = { SECURITY_HUB_WRITE_BACK = tostring(var.write_back) }
+    }
+  }
+
+  common_environment = {
+    TABLE_NAME              = aws_dynamodb_table.findings.name
+    POLICY                  = local.policy_json
+    LOG_LEVEL               = var.log_level
+    POWERTOOLS_SERVICE_NAME = "sechub-alerts"
+  }
+
+  alarm_actions = var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]
+}

@@ -1,0 +1,60 @@
+# The policy file and the event pattern of the findings rule derived from it.
+# This mirrors eventPatternFor in src/core/event-pattern.ts; test/infra checks
+# that both give the same pattern, so change them together.
+
+locals {
+  policy = yamldecode(file(var.policy_file))
+
+  # What the functions receive in POLICY; they validate it at cold start.
+  policy_json = jsonencode(local.policy)
+
+  findings_detail_types = ["Security Hub Findings - Imported", "Findings Imported V2"]
+  asff_closed_patterns = [
+    { RecordState = ["ARCHIVED"] },
+    { Workflow = { Status = ["RESOLVED", "SUPPRESSED"] } },
+    { Compliance = { Status = ["PASSED", "NOT_AVAILABLE"] } },
+  ]
+  ocsf_closed_patterns = [
+    { status_id = [3, 4, 5, 6] },
+    { compliance = { status_id = [1] } },
+  ]
+  ocsf_severity_names = {
+    CRITICAL      = ["Critical", "Fatal"]
+    HIGH          = ["High"]
+    MEDIUM        = ["Medium"]
+    LOW           = ["Low"]
+    INFORMATIONAL = ["Informational"]
+  }
+
+  # Spelled as the policy validator normalises them: severities upper case, products lower case.
+  rule_severities = [for rule in local.policy.rules : [for severity in try(rule.match.severities, []) : upper(severity)]]
+  rule_products   = [for rule in local.policy.rules : [for product in try(rule.match.products, []) : lower(product)]]
+
+  # A rule that names no severities matches all of them, so the pattern cannot narrow by
+  # severity; likewise for products, where "other" (any non-AWS product) has no ARN to match.
+  pattern_severities = anytrue([for list in local.rule_severities : length(list) == 0]) ? [] : sort(distinct(flatten(local.rule_severities)))
+  pattern_products   = anytrue([for list in local.rule_products : length(list) == 0 || contains(list, "other")]) ? [] : sort(distinct(flatten(local.rule_products)))
+
+  # An empty filter becomes "the field exists".
+  any_value = [{ exists = true }]
+  # A product ARN ends in "product/<vendor>/<name>" (ASFF) or "productv2/<vendor>/<name>" (OCSF).
+  product_values       = concat([for name in local.pattern_products : { suffix = "/aws/${name}" }], length(local.pattern_products) == 0 ? local.any_value : [])
+  asff_severity_values = concat(local.pattern_severities, length(local.pattern_severities) == 0 ? local.any_value : [])
+  ocsf_severity_values = concat(flatten([for severity in local.pattern_severities : local.ocsf_severity_names[severity]]), length(local.pattern_severities) == 0 ? local.any_value : [])
+
+  findings_event_pattern = {
+    source        = ["aws.securityhub"]
+    "detail-type" = local.findings_detail_types
+    detail = {
+      findings = {
+        "$or" = [
+          { ProductArn = local.product_values, "$or" = concat([{ Severity = { Label = local.asff_severity_values } }], local.asff_closed_patterns) },
+          { metadata = { product = { uid = local.product_values } }, "$or" = concat([{ severity = local.ocsf_severity_values }], local.ocsf_closed_patterns) },
+        ]
+      }
+    }
+  }
+
+  # Every address a rule notifies (for SES identities while in the sandbox).
+  recipients = sort(distinct(flatten([for rule in local.policy.rules : rule.notify.to])))
+}

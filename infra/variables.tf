@@ -1,0 +1,193 @@
+variable "name_prefix" {
+  description = "Prefix of every resource name (functions, roles, table, state machine, rules, queue, alarms)."
+  type        = string
+  default     = "sechub-alerts"
+
+  validation {
+    # Leaves room for the longest suffix ("-check-record") within the 64-character limits of Lambda and IAM names.
+    condition     = can(regex("^[a-z][a-z0-9-]{0,38}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 2 to 40 characters of lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen."
+  }
+}
+
+variable "policy_file" {
+  description = "Path of the policy YAML file, the same file the command line reads (check it with `sechub-alerts validate-config`). It sets the sender, the rules and the event pattern of the findings rule."
+  type        = string
+
+  validation {
+    condition     = fileexists(var.policy_file)
+    error_message = "policy_file must name an existing file."
+  }
+
+  validation {
+    condition     = can(tostring(yamldecode(file(var.policy_file)).sender)) && length(try(yamldecode(file(var.policy_file)).rules, [])) > 0
+    error_message = "policy_file must be a YAML policy with a sender and at least one rule."
+  }
+}
+
+variable "lambda_dist_dir" {
+  description = "Directory holding the function zips that `npm run build` writes (check-record.zip, check-age.zip, notify.zip, daily.zip). Null means dist/lambda of this repository."
+  type        = string
+  default     = null
+}
+
+variable "state_machine_type" {
+  description = "EXPRESS (default: cheapest per execution, history only in CloudWatch Logs) or STANDARD (full execution history in the console, more expensive per state transition)."
+  type        = string
+  default     = "EXPRESS"
+
+  validation {
+    condition     = contains(["EXPRESS", "STANDARD"], var.state_machine_type)
+    error_message = "state_machine_type must be EXPRESS or STANDARD."
+  }
+}
+
+variable "state_machine_log_level" {
+  description = "What the state machine logs to CloudWatch. Execution data is never included, so findings never reach these logs."
+  type        = string
+  default     = "ERROR"
+
+  validation {
+    condition     = contains(["ALL", "ERROR", "FATAL", "OFF"], var.state_machine_log_level)
+    error_message = "state_machine_log_level must be one of ALL, ERROR, FATAL, OFF."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the logs of the functions and the state machine."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "log_level" {
+  description = "Level of the functions' structured logs (LOG_LEVEL)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "log_level must be one of DEBUG, INFO, WARN, ERROR."
+  }
+}
+
+variable "schedule_expression" {
+  description = "When the daily job runs (reminders that fell due, and forgetting findings that are no longer active): an EventBridge cron() or rate() expression, in UTC."
+  type        = string
+  default     = "cron(0 6 * * ? *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression."
+  }
+}
+
+variable "write_back" {
+  description = "Whether notify and daily update the finding in Security Hub after an email (Workflow NOTIFIED and a note). Grants securityhub:BatchUpdateFindings only when true."
+  type        = bool
+  default     = false
+}
+
+variable "claim_seconds" {
+  description = "How long a claim taken before a send blocks other executions for the same finding (CLAIM_SECONDS of notify). Null keeps the built-in default."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.claim_seconds == null || try(var.claim_seconds >= 30 && var.claim_seconds <= 3600 && floor(var.claim_seconds) == var.claim_seconds, false)
+    error_message = "claim_seconds must be a whole number of seconds from 30 to 3600, or null."
+  }
+}
+
+variable "task_memory_mb" {
+  description = "Memory of the three state machine task functions (check-record, check-age, notify)."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.task_memory_mb >= 128 && var.task_memory_mb <= 10240
+    error_message = "task_memory_mb must be from 128 to 10240."
+  }
+}
+
+variable "daily_memory_mb" {
+  description = "Memory of the daily function, which reads all tracked records and pages through Security Hub."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.daily_memory_mb >= 128 && var.daily_memory_mb <= 10240
+    error_message = "daily_memory_mb must be from 128 to 10240."
+  }
+}
+
+variable "event_max_retry_attempts" {
+  description = "How often EventBridge retries delivering an event to a target before it goes to the dead-letter queue."
+  type        = number
+  default     = 185
+
+  validation {
+    condition     = var.event_max_retry_attempts >= 0 && var.event_max_retry_attempts <= 185
+    error_message = "event_max_retry_attempts must be from 0 to 185."
+  }
+}
+
+variable "event_max_age_seconds" {
+  description = "How long EventBridge keeps retrying an event before it goes to the dead-letter queue."
+  type        = number
+  default     = 86400
+
+  validation {
+    condition     = var.event_max_age_seconds >= 60 && var.event_max_age_seconds <= 86400
+    error_message = "event_max_age_seconds must be from 60 to 86400."
+  }
+}
+
+variable "table_deletion_protection" {
+  description = "Whether the DynamoDB table is protected from deletion (turn off before `terraform destroy`)."
+  type        = bool
+  default     = true
+}
+
+variable "ses_domain" {
+  description = "Optional domain to verify in SES as well (with Easy DKIM), e.g. the sender's domain. Null creates only the sender's email identity."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ses_domain == null || can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", var.ses_domain))
+    error_message = "ses_domain must be a lower-case domain name such as example.com, or null."
+  }
+}
+
+variable "verify_recipients" {
+  description = "Whether to create an SES email identity for every recipient in the policy. Needed while the account's SES is in the sandbox, where mail goes only to verified addresses; each recipient gets a verification email."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "Optional SNS topic that the alarms notify (when they fire and when they clear). Null leaves the alarms without actions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be an SNS topic ARN, or null."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource that takes tags."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key in keys(var.tags) : !startswith(lower(key), "aws:")])
+    error_message = "Tag keys may not start with \"aws:\"."
+  }
+}
