@@ -114,7 +114,8 @@ function anythingBut(operand: unknown, path: string): (candidate: Leaf) => boole
   if (Array.isArray(operand)) {
     const allStrings = operand.every((item) => typeof item === 'string');
     const allNumbers = operand.every((item) => typeof item === 'number');
-    if (operand.length === 0 || !(allStrings || allNumbers)) throw new Error(`${path}: anything-but takes a non-empty list of strings or of numbers`);
+    if (operand.length === 0 || !(allStrings || allNumbers))
+      throw new Error(`${path}: anything-but takes a non-empty list of strings or of numbers`);
     return (candidate) => (operand as Leaf[]).includes(candidate);
   }
   if (isObject(operand) && Object.keys(operand).length === 1) {
