@@ -109,6 +109,19 @@ describe('input shapes', () => {
     expect(items[2]).toMatchObject({ where: 'in.json#/2', reason: 'expected an object, found a number' });
   });
 
+  it('reads GetFindingsV2 output and Findings Imported V2 events (OCSF)', () => {
+    const ocsf = ocsfSqs1();
+    const response = [...extractFindings({ Findings: [ocsf, ocsf] }, 'v2.json#')];
+    expect(response.map((item) => item.kind === 'finding' && item.finding.format)).toEqual(['ocsf', 'ocsf']);
+    const event = {
+      'detail-type': 'Findings Imported V2',
+      source: 'aws.securityhub',
+      time: '2026-03-01T00:00:00Z',
+      detail: { findings: [ocsf] },
+    };
+    expect([...extractFindings(event, 'e#')][0]).toMatchObject({ kind: 'finding', eventTime: '2026-03-01T00:00:00.000Z' });
+  });
+
   it('skips findings of events that are not imports, such as custom actions', () => {
     const event = { ...asffEvent([asff()]), 'detail-type': 'Security Hub Findings - Custom Action' };
     expect([...extractFindings(event, 'e#')][0]).toMatchObject({ kind: 'skipped' });
