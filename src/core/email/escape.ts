@@ -40,7 +40,25 @@ export function safeLink(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return undefined;
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return undefined;
   if (!LINKABLE_HOSTS.some((host) => host.test(parsed.hostname))) return undefined;
   return parsed.href;
+}
+
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]{0,30}):\/\/([^\s/?#]*)/gi;
+const WWW_IN_TEXT = /\bwww\./gi;
+
+/**
+ * Defangs URLs in free text ("https://evil.example/x" becomes
+ * "hxxps://evil[.]example/x"), so that a mail client's automatic linking
+ * cannot turn a URL from a finding into a link. Security teams read this
+ * form daily.
+ */
+export function defang(text: string): string {
+  return text
+    .replace(URL_IN_TEXT, (_, scheme: string, host: string) => {
+      const safeHost = host.replaceAll('.', '[.]');
+      return /^https?$/i.test(scheme) ? `${scheme.replace(/t/gi, 'x')}://${safeHost}` : `${scheme}[:]//${safeHost}`;
+    })
+    .replace(WWW_IN_TEXT, (www) => `${www.slice(0, 3)}[.]`);
 }

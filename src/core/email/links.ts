@@ -1,0 +1,27 @@
+import type { FindingSnapshot } from '../record.js';
+
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+const CONSOLE_HOSTS = new Map<string, (region: string) => string>([
+  ['aws', (region) => `${region}.console.aws.amazon.com`],
+  ['aws-cn', () => 'console.amazonaws.cn'],
+  ['aws-us-gov', () => 'console.amazonaws-us-gov.com'],
+]);
+
+/**
+ * The deep link to a finding in the Security Hub console of its own region:
+ * the findings page filtered on the finding's id. ASFF findings open in the
+ * Security Hub CSPM console (filter on `Id`), OCSF findings in the Security
+ * Hub console (filter on `finding_info.uid`). The console reads the filter
+ * from the fragment, URL-encoded twice; the id is untrusted, so it is only
+ * ever encoded, and a region or partition that is not a real one yields no
+ * link at all.
+ */
+export function consoleLink(finding: Pick<FindingSnapshot, 'id' | 'region' | 'partition' | 'format'>): string | undefined {
+  const host = CONSOLE_HOSTS.get(finding.partition);
+  if (!host || !REGION.test(finding.region) || finding.id === '') return undefined;
+  const ocsf = finding.format === 'ocsf';
+  const path = ocsf ? '/securityhub/v2/home' : '/securityhub/home';
+  const filter = `${ocsf ? 'finding_info.uid' : 'Id'}=${encodeURIComponent(`\\operator\\:EQUALS\\:${finding.id}`)}`;
+  return `https://${host(finding.region)}${path}?region=${finding.region}#/findings?search=${encodeURIComponent(filter)}`;
+}
