@@ -1,22 +1,43 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { type Extracted, extractFindings } from '../../core/normalize/extract.js';
+import { bufferLines, readLines } from './json-lines.js';
+import { streamDocument } from './stream-document.js';
+import { NOT_UTF8, rejectGarbled } from './utf8.js';
 
 const FINDING_FILES = new Set(['.json', '.jsonl', '.ndjson']);
 const LINE_FILES = new Set(['.jsonl', '.ndjson']);
+const MIB = 1024 * 1024;
+
+/** The bounds that keep memory use flat whatever the input's size. */
+export interface ReadLimits {
+  /** An input up to this size is read whole and parsed at once (fastest); a larger one is streamed. */
+  wholeBytes: number;
+  /** The longest line of JSON Lines that is kept; a longer one is reported invalid. */
+  maxLineBytes: number;
+  /** The largest item (a finding, an event) assembled from a streamed document. */
+  maxItemChars: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = Object.freeze({ wholeBytes: 8 * MIB, maxLineBytes: 16 * MIB, maxItemChars: 16 * MIB });
 
 /**
  * Reads findings from files, directories (recursively: .json, .jsonl,
  * .ndjson) and `-` for standard input. Yields every finding and every bad
- * item with where it was; one bad item never stops the rest.
+ * item with where it was; one bad item never stops the rest. Large inputs
+ * are streamed, so memory stays bounded whatever their size.
  */
-export async function* readInputs(inputs: string[], stdin: Readable = process.stdin): AsyncGenerator<Extracted> {
+export async function* readInputs(
+  inputs: string[],
+  stdin: Readable = process.stdin,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): AsyncGenerator<Extracted> {
   for (const input of inputs) {
     if (input === '-') {
-      yield* readStream(stdin, 'stdin');
+      yield* readSource(stdin, 'stdin', limits);
       continue;
     }
     let info: Awaited<ReturnType<typeof stat>>;
@@ -26,10 +47,11 @@ export async function* readInputs(inputs: string[], stdin: Readable = process.st
       yield { kind: 'invalid', where: input, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
       continue;
     }
-    if (info.isDirectory()) {
-      for (const file of await listFindingFiles(input)) yield* readFile_(file);
-    } else {
-      yield* readFile_(input);
+    const files = info.isDirectory() ? await listFindingFiles(input) : [input];
+    for (const file of files) {
+      const bytes = createReadStream(file, { highWaterMark: MIB });
+      if (LINE_FILES.has(extname(file).toLowerCase())) yield* readLines(bytes, file, limits.maxLineBytes);
+      else yield* readSource(bytes, file, limits);
     }
   }
 }
@@ -47,64 +69,90 @@ export async function listFindingFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-async function* readFile_(path: string): AsyncGenerator<Extracted> {
-  if (LINE_FILES.has(extname(path).toLowerCase())) {
-    yield* readLines(createReadStream(path), path);
-    return;
-  }
-  let text: string;
+/**
+ * A JSON document or JSON Lines of unknown size. Up to `wholeBytes` it is
+ * parsed at once; beyond that its first lines tell which it is, and it is
+ * streamed.
+ */
+async function* readSource(stream: AsyncIterable<unknown>, where: string, limits: ReadLimits): AsyncGenerator<Extracted> {
+  const iterator = asBuffers(stream)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
   try {
-    text = await readFile(path, 'utf8');
+    while (size <= limits.wholeBytes) {
+      const next = await iterator.next();
+      if (next.done) {
+        yield* parseWhole(Buffer.concat(head), where, limits);
+        return;
+      }
+      head.push(next.value);
+      size += next.value.length;
+    }
   } catch (error) {
-    yield { kind: 'invalid', where: path, reason: `cannot read: ${(error as Error).message}` };
+    yield { kind: 'invalid', where, reason: `cannot read: ${(error as Error).message}` };
     return;
   }
-  yield* parseDocumentOrLines(text, path);
-}
-
-async function* readStream(stream: Readable, name: string): AsyncGenerator<Extracted> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  yield* parseDocumentOrLines(Buffer.concat(chunks).toString('utf8'), name);
+  const rest = resume(head, iterator);
+  if (looksLikeJsonLines(head)) yield* readLines(rest, where, limits.maxLineBytes);
+  else yield* streamDocument(rest, where, limits.maxItemChars);
 }
 
 /** A whole JSON document, or — when that fails and there are several lines — JSON Lines. */
-function* parseDocumentOrLines(text: string, where: string): Generator<Extracted> {
-  const body = text.replace(/^\uFEFF/, '');
-  if (body.trim() === '') return;
-  try {
-    yield* extractFindings(JSON.parse(body), `${where}#`);
-    return;
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    const lines = body.split(/\r?\n/);
-    if (lines.filter((line) => line.trim() !== '').length < 2) {
-      yield { kind: 'invalid', where, reason: `not valid JSON: ${error.message}` };
-      return;
-    }
-    for (let i = 0; i < lines.length; i++) yield* parseLine(lines[i]!, where, i + 1);
-  }
-}
-
-async function* readLines(stream: Readable, where: string): AsyncGenerator<Extracted> {
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let number = 0;
-  try {
-    for await (const line of lines) yield* parseLine(line, where, ++number);
-  } catch (error) {
-    yield { kind: 'invalid', where, reason: `cannot read: ${(error as Error).message}` };
-  }
-}
-
-function* parseLine(line: string, file: string, number: number): Generator<Extracted> {
-  if (line.trim() === '') return;
-  const where = `${file}:${number}`;
+function* parseWhole(buffer: Buffer, where: string, limits: ReadLimits): Generator<Extracted> {
+  const utf8 = isUtf8(buffer);
+  const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
+  if (text.trim() === '') return;
   let value: unknown;
   try {
-    value = JSON.parse(line);
+    value = JSON.parse(text);
   } catch (error) {
-    yield { kind: 'invalid', where, reason: `not valid JSON: ${(error as Error).message}` };
+    if (text.split('\n').filter((line) => line.trim() !== '').length < 2) {
+      yield { kind: 'invalid', where, reason: `not valid JSON: ${(error as Error).message}${utf8 ? '' : `; it also ${NOT_UTF8}`}` };
+      return;
+    }
+    yield* bufferLines(buffer, where, limits.maxLineBytes);
     return;
   }
-  yield* extractFindings(value, `${where}#`);
+  for (const item of extractFindings(value, `${where}#`)) yield utf8 ? item : rejectGarbled(item);
+}
+
+/**
+ * JSON Lines when one of the first complete lines is a JSON object or array
+ * on its own; a pretty-printed or single-line document has no such line.
+ */
+function looksLikeJsonLines(head: Buffer[]): boolean {
+  const sample = Buffer.concat(head).subarray(0, MIB).toString('utf8').split('\n').slice(0, -1);
+  let tried = 0;
+  for (const raw of sample) {
+    const line = raw.replace(/^\uFEFF/, '').trim();
+    if (line === '') continue;
+    if (++tried > 5) break;
+    if (line.length > 2 && (line.startsWith('{') || line.startsWith('['))) {
+      try {
+        JSON.parse(line);
+        return true;
+      } catch {
+        // Not a whole value on one line: look at the next one.
+      }
+    }
+  }
+  return false;
+}
+
+async function* asBuffers(stream: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+}
+
+async function* resume(head: Buffer[], iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield* head;
+    head.length = 0;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
 }

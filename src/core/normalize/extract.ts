@@ -11,7 +11,8 @@ export type Extracted =
 
 const ASFF_DETAIL_TYPES = new Set(['Security Hub Findings - Imported', 'Security Hub Findings']);
 const OCSF_DETAIL_TYPE = 'Findings Imported V2';
-const MAX_NESTING = 4;
+/** How deeply arrays may wrap findings; deeper items are rejected rather than walked. */
+export const MAX_NESTING = 4;
 
 /**
  * Yields every finding in one parsed JSON value: an EventBridge event (ASFF
@@ -58,17 +59,26 @@ function* fromEvent(event: Record<string, unknown>, where: string): Generator<Ex
     return;
   }
   const eventTime = instant(get(event, 'time'));
+  for (let i = 0; i < findings.length; i++) yield extractEventItem(findings[i], `${where}/detail/findings/${i}`, detailType, eventTime);
+}
+
+/**
+ * One element of an event's `detail.findings`, read as the event's
+ * detail-type says. Exported for readers that stream an event's findings
+ * one at a time instead of parsing the whole event.
+ */
+export function extractEventItem(value: unknown, where: string, detailType: string, eventTime: string | undefined): Extracted {
   const isAsff = ASFF_DETAIL_TYPES.has(detailType);
-  const isOcsf = detailType === OCSF_DETAIL_TYPE;
-  for (let i = 0; i < findings.length; i++) {
-    const itemWhere = `${where}/detail/findings/${i}`;
-    if (!isAsff && !isOcsf) {
-      yield { kind: 'skipped', where: itemWhere, reason: `event detail-type "${detailType.slice(0, 80)}" is not a findings import` };
-      continue;
-    }
-    const item = isAsff ? fromNormalized(normalizeAsff(findings[i]), itemWhere) : fromNormalized(normalizeOcsf(findings[i]), itemWhere);
-    yield item.kind === 'finding' && eventTime ? { ...item, eventTime } : item;
+  if (!isAsff && detailType !== OCSF_DETAIL_TYPE) {
+    return { kind: 'skipped', where, reason: `event detail-type "${detailType.slice(0, 80)}" is not a findings import` };
   }
+  const item = isAsff ? fromNormalized(normalizeAsff(value), where) : fromNormalized(normalizeOcsf(value), where);
+  return item.kind === 'finding' && eventTime ? { ...item, eventTime } : item;
+}
+
+/** One element of a GetFindings/GetFindingsV2 `Findings` array. Exported for streaming readers. */
+export function extractListedFinding(value: unknown, where: string): Extracted {
+  return normalize(value, where);
 }
 
 function normalize(value: unknown, where: string): Extracted {
