@@ -1,0 +1,63 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { StoreError } from '../../core/errors.js';
+import type { TrackedRecord } from '../../core/record.js';
+
+/**
+ * How a TrackedRecord is laid out as a DynamoDB item: the partition key, the
+ * few attributes that conditions, filters and TTL need, and the whole record
+ * as one JSON string (it is only ever read whole).
+ */
+export interface RecordItem {
+  /** "finding#<finding key>". */
+  pk: string;
+  open: boolean;
+  /** The optimistic-concurrency version that every conditional write checks. */
+  version: number;
+  /** Epoch seconds after which DynamoDB's TTL may delete the item (a backstop for purgeExpired). */
+  ttl: number;
+  /** The same instant as ISO-8601, compared exactly by purgeExpired. */
+  expiresAt: string;
+  record: string;
+}
+
+export const RECORD_PREFIX = 'finding#';
+export const CURSOR_PREFIX = 'cursor#';
+
+/** DynamoDB's item size limit, names and values included. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+/** Room for the attribute names and the small attributes beside the record body. */
+const ITEM_OVERHEAD_BYTES = 1024;
+
+export function recordKey(key: string): Record<string, AttributeValue> {
+  return { pk: { S: `${RECORD_PREFIX}${key}` } };
+}
+
+export function cursorKey(name: string): Record<string, AttributeValue> {
+  return { pk: { S: `${CURSOR_PREFIX}${name}` } };
+}
+
+/** The item for a record; throws StoreError when it would not fit in one DynamoDB item. */
+export function itemOf(record: TrackedRecord): Record<string, AttributeValue> {
+  const body = JSON.stringify(record);
+  const bytes = Buffer.byteLength(body) + 2 * Buffer.byteLength(record.key) + ITEM_OVERHEAD_BYTES;
+  if (bytes > MAX_ITEM_BYTES) {
+    throw new StoreError(`record ${record.key} needs about ${bytes} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`);
+  }
+  const item: RecordItem = {
+    pk: `${RECORD_PREFIX}${record.key}`,
+    open: record.open,
+    version: record.version,
+    ttl: Math.ceil(Date.parse(record.expiresAt) / 1000),
+    expiresAt: record.expiresAt,
+    record: body,
+  };
+  return marshall(item);
+}
+
+/** The record stored in an item (only its `record` attribute is read). */
+export function recordOf(item: Record<string, AttributeValue>): TrackedRecord {
+  const { record } = unmarshall(item) as Partial<RecordItem>;
+  if (typeof record !== 'string') throw new StoreError('DynamoDB item without a record attribute');
+  return JSON.parse(record) as TrackedRecord;
+}
