@@ -1,0 +1,147 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import {
+  ASFF_CLOSED_PATTERNS,
+  eventPatternFor,
+  FINDINGS_DETAIL_TYPES,
+  OCSF_CLOSED_PATTERNS,
+  OCSF_SEVERITY_NAMES,
+} from '../../src/core/event-pattern.js';
+import { DEFAULT_POLICY_DOCUMENT, validatePolicy } from '../../src/core/policy.js';
+import { terraformAvailable, terraformEnv } from '../support/terraform-cli.js';
+import { readTerraformModule, type TerraformModule } from '../support/terraform-config.js';
+
+/**
+ * infra/policy.tf mirrors eventPatternFor in HCL. These checks keep the two
+ * from drifting: the constants must be equal, the HCL derivation must be the
+ * reviewed one, and where a terraform binary exists the HCL is evaluated for
+ * several policies and must give exactly the TypeScript pattern.
+ */
+
+const infraDir = fileURLToPath(new URL('../../infra/', import.meta.url));
+const notify = { to: ['team@example.com'] };
+
+/** Policy documents as people write them (mixed case on purpose: both sides must normalise alike). */
+const POLICY_DOCUMENTS: Record<string, unknown> = {
+  default: DEFAULT_POLICY_DOCUMENT,
+  example: parseYaml(readFileSync(join(infraDir, 'examples/basic/policy.yaml'), 'utf8')),
+  'mixed case, two rules': {
+    sender: 'alerts@example.com',
+    rules: [
+      { name: 'a', match: { severities: ['critical', 'High'], products: ['GuardDuty', 'inspector'] }, notify },
+      { name: 'b', match: { severities: ['MEDIUM'], products: ['macie', 'guardduty'] }, notify },
+    ],
+  },
+  'a rule of any severity': {
+    sender: 'alerts@example.com',
+    rules: [
+      { name: 'a', match: { products: ['securityhub'] }, notify },
+      { name: 'b', match: { severities: ['LOW'], products: ['guardduty'] }, notify },
+    ],
+  },
+  'a rule of any product': { sender: 'alerts@example.com', rules: [{ name: 'a', match: { severities: ['HIGH'] }, notify }] },
+  'non-AWS products': {
+    sender: 'alerts@example.com',
+    rules: [{ name: 'a', match: { severities: ['HIGH'], products: ['other', 'guardduty'] }, notify }],
+  },
+  'no match block at all': { sender: 'alerts@example.com', rules: [{ name: 'everything', notify }] },
+};
+
+let infra: TerraformModule;
+beforeAll(async () => {
+  infra = await readTerraformModule(infraDir);
+});
+
+const squash = (text: unknown) => String(text).replace(/\s+/g, ' ');
+
+describe('the HCL mirror of the event pattern (hcl2json)', () => {
+  it('uses the same constants as the TypeScript derivation', () => {
+    expect(infra.locals.findings_detail_types).toEqual(FINDINGS_DETAIL_TYPES);
+    expect(infra.locals.asff_closed_patterns).toEqual(ASFF_CLOSED_PATTERNS);
+    expect(infra.locals.ocsf_closed_patterns).toEqual(OCSF_CLOSED_PATTERNS);
+    expect(infra.locals.ocsf_severity_names).toEqual(OCSF_SEVERITY_NAMES);
+    expect(infra.locals.any_value).toEqual([{ exists: true }]);
+  });
+
+  it('builds the pattern with the structure eventPatternFor returns', () => {
+    expect(infra.locals.findings_event_pattern).toEqual({
+      source: ['aws.securityhub'],
+      'detail-type': '${local.findings_detail_types}',
+      detail: {
+        findings: {
+          $or: [
+            {
+              ProductArn: '${local.product_values}',
+              $or: '${concat([{ Severity = { Label = local.asff_severity_values } }], local.asff_closed_patterns)}',
+            },
+            {
+              metadata: { product: { uid: '${local.product_values}' } },
+              $or: '${concat([{ severity = local.ocsf_severity_values }], local.ocsf_closed_patterns)}',
+            },
+          ],
+        },
+      },
+    });
+    expect(infra.resources['aws_cloudwatch_event_rule.findings']?.event_pattern).toBe('${jsonencode(local.findings_event_pattern)}');
+  });
+
+  it('derives severities and products as the TypeScript does (reviewed expressions)', () => {
+    // When one of these changes on purpose, change eventPatternFor with it and update this list.
+    expect(squash(infra.locals.rule_severities)).toBe(
+      '${[for rule in local.policy.rules : [for severity in try(rule.match.severities, []) : upper(severity)]]}',
+    );
+    expect(squash(infra.locals.rule_products)).toBe(
+      '${[for rule in local.policy.rules : [for product in try(rule.match.products, []) : lower(product)]]}',
+    );
+    expect(squash(infra.locals.pattern_severities)).toBe(
+      '${anytrue([for list in local.rule_severities : length(list) == 0]) ? [] : sort(distinct(flatten(local.rule_severities)))}',
+    );
+    expect(squash(infra.locals.pattern_products)).toBe(
+      '${anytrue([for list in local.rule_products : length(list) == 0 || contains(list, "other")]) ? [] : sort(distinct(flatten(local.rule_products)))}',
+    );
+    expect(squash(infra.locals.product_values)).toBe(
+      '${concat([for name in local.pattern_products : { suffix = "/aws/${name}" }], length(local.pattern_products) == 0 ? local.any_value : [])}',
+    );
+    expect(squash(infra.locals.asff_severity_values)).toBe(
+      '${concat(local.pattern_severities, length(local.pattern_severities) == 0 ? local.any_value : [])}',
+    );
+    expect(squash(infra.locals.ocsf_severity_values)).toBe(
+      '${concat(flatten([for severity in local.pattern_severities : local.ocsf_severity_names[severity]]), length(local.pattern_severities) == 0 ? local.any_value : [])}',
+    );
+  });
+});
+
+describe.skipIf(!terraformAvailable())('the HCL mirror of the event pattern (evaluated by terraform)', () => {
+  let work: string;
+  beforeAll(() => {
+    // Only the policy file variable and the derivation: no provider is needed to evaluate them.
+    work = mkdtempSync(join(tmpdir(), 'sechub-pattern-'));
+    copyFileSync(join(infraDir, 'variables.tf'), join(work, 'variables.tf'));
+    copyFileSync(join(infraDir, 'policy.tf'), join(work, 'policy.tf'));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  for (const [label, document] of Object.entries(POLICY_DOCUMENTS)) {
+    it(`gives exactly the TypeScript pattern for the ${label} policy`, () => {
+      // prepare
+      const file = join(work, `${label.replace(/\W+/g, '-')}.yaml`);
+      writeFileSync(file, toYaml(document));
+      // act
+      const run = spawnSync('terraform', ['console', `-var=policy_file=${file}`], {
+        cwd: work,
+        input: 'jsonencode(local.findings_event_pattern)\n',
+        encoding: 'utf8',
+        env: terraformEnv(work),
+      });
+      // assess
+      expect(run.status, run.stderr).toBe(0);
+      const fromHcl = JSON.parse(JSON.parse(run.stdout.trim()));
+      expect(fromHcl).toEqual(eventPatternFor(validatePolicy(document)));
+    });
+  }
+});
