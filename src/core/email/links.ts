@@ -22,6 +22,11 @@ export function consoleLink(finding: Pick<FindingSnapshot, 'id' | 'region' | 'pa
   if (!host || !REGION.test(finding.region) || finding.id === '') return undefined;
   const ocsf = finding.format === 'ocsf';
   const path = ocsf ? '/securityhub/v2/home' : '/securityhub/home';
-  const filter = `${ocsf ? 'finding_info.uid' : 'Id'}=${encodeURIComponent(`\\operator\\:EQUALS\\:${finding.id}`)}`;
-  return `https://${host(finding.region)}${path}?region=${finding.region}#/findings?search=${encodeURIComponent(filter)}`;
+  const filter = `${ocsf ? 'finding_info.uid' : 'Id'}=${encode(`\\operator\\:EQUALS\\:${finding.id}`)}`;
+  return `https://${host(finding.region)}${path}?region=${finding.region}#/findings?search=${encode(filter)}`;
+}
+
+/** encodeURIComponent that also encodes !'()*, so that the link ends where it should in plain text too. */
+function encode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }

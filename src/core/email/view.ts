@@ -191,7 +191,8 @@ function threatOf(finding: FindingSnapshot): EmailView['details'] {
 /** Splits free text into at most LIMITS.paragraphs cleaned paragraphs of at most `max` characters in all. */
 function paragraphs(text: string | undefined, max: number): string[] {
   const parts = truncate(text ?? '', max)
-    .split(/(?:\r\n|\r|\n)[^\S\r\n]*(?:\r\n|\r|\n)/)
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[^\S\n]*\n/)
     .map((part) => defang(oneLine(part)))
     .filter((part) => part !== '');
   if (parts.length <= LIMITS.paragraphs) return parts;
