@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,5 +90,22 @@ describe('Terraform module references', () => {
       .map(([name]) => name);
     for (const name of required) expect(example.modules.sechub_alerts).toHaveProperty(name);
     expect(Object.keys(example.modules.sechub_alerts ?? {}).filter((key) => key !== 'source' && !(key in infra.variables))).toEqual([]);
+  });
+
+  it('documents every variable and output in infra/README.md and every variable in the README', () => {
+    const moduleDocs = readFileSync(join(infraDir, 'README.md'), 'utf8');
+    const readme = readFileSync(join(infraDir, '../README.md'), 'utf8');
+    const deploySection = readme.slice(readme.indexOf('## Deploy to AWS'), readme.indexOf('\n## ', readme.indexOf('## Deploy to AWS') + 1));
+    const rows = (text: string) => new Set([...text.matchAll(/^\| `([\w-]+)` \|/gm)].map((m) => m[1]));
+    for (const name of Object.keys(infra.variables)) {
+      expect({ name, inModuleDocs: rows(moduleDocs).has(name), inReadme: rows(deploySection).has(name) }).toEqual({
+        name,
+        inModuleDocs: true,
+        inReadme: true,
+      });
+    }
+    for (const name of Object.keys(infra.outputs))
+      expect({ name, documented: rows(moduleDocs).has(name) }).toEqual({ name, documented: true });
+    expect(deploySection).toContain('Cost per million findings: see docs/benchmarks.md');
   });
 });
