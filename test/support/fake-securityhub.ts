@@ -84,6 +84,7 @@ export class FakeSecurityHub {
   url = '';
   private readonly server: Server;
   private readonly faults: { operation: Operation | '*'; fault: Fault; times: number }[] = [];
+  private periodic?: { operation: Operation | '*'; fault: Fault; every: number; count: number };
   private readonly buckets: Partial<Record<'get' | 'update', Bucket>> = {};
   private readonly byId = { asff: new Map<string, Set<string>>(), ocsf: new Map<string, Set<string>>() };
   private readonly now: () => number;
@@ -134,6 +135,11 @@ export class FakeSecurityHub {
     return removed;
   }
 
+  /** Every `every`-th request (of `operation`, or any) from now on fails this way; 0 stops it. */
+  injectEvery(fault: Fault, every: number, operation: Operation | '*' = '*'): void {
+    this.periodic = every > 0 ? { fault, every, operation, count: 0 } : undefined;
+  }
+
   /** The next `times` requests (of `operation`, or any) fail this way. */
   inject(fault: Fault, times = 1, operation: Operation | '*' = '*'): void {
     this.faults.push({ operation, fault, times });
@@ -141,6 +147,17 @@ export class FakeSecurityHub {
 
   totalCalls(): number {
     return Object.values(this.calls).reduce((a, b) => a + b, 0);
+  }
+
+  private nextFault(operation: Operation): Fault | undefined {
+    const once = this.faults.find((f) => f.times > 0 && (f.operation === '*' || f.operation === operation));
+    if (once) {
+      once.times--;
+      return once.fault;
+    }
+    const p = this.periodic;
+    if (p && (p.operation === '*' || p.operation === operation) && ++p.count % p.every === 0) return p.fault;
+    return undefined;
   }
 
   private put(api: 'asff' | 'ocsf', key: string, id: string, finding: Json): void {
