@@ -178,14 +178,10 @@ export class FakeSecurityHub {
     try {
       if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 '))
         throw new ApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-      const fault = this.faults.find((f) => f.times > 0 && (f.operation === '*' || f.operation === operation));
-      if (fault) {
-        fault.times--;
-        if (fault.fault === 'reset') return void req.socket.destroy();
-        if (fault.fault === 'internal')
-          throw new ApiError(500, v2 ? 'InternalServerException' : 'InternalException', 'Internal service failure');
-        throw throttled(v2);
-      }
+      const fault = this.nextFault(operation);
+      if (fault === 'reset') return void req.socket.destroy();
+      if (fault === 'internal') throw new ApiError(500, v2 ? 'InternalServerException' : 'InternalException', 'Internal service failure');
+      if (fault === 'throttle') throw throttled(v2);
       if (this.buckets[operation.startsWith('Get') ? 'get' : 'update']?.take() === false) {
         this.throttledByRate++;
         throw throttled(v2);
