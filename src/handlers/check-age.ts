@@ -1,0 +1,40 @@
+import type { Context } from 'aws-lambda';
+import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
+import { NotificationEngine } from '../core/engine.js';
+import type { Mailer } from '../core/ports.js';
+import { systemClock } from '../core/ports.js';
+import { readConfig } from './shared/config.js';
+import { dynamoDbClient } from './shared/dynamodb-client.js';
+import { logger } from './shared/logger.js';
+import { checkAgeStep } from './shared/workflow-steps.js';
+
+/**
+ * Task "CheckAge". Input: check-record's `write`/`send` result. Re-reads the
+ * record and decides again (how long open against `after`, how long since
+ * the last email against `every`): carries out a write that needs no email
+ * and ends (`done`), or hands a due email on to notify (`send`).
+ */
+const config = readConfig(process.env, ['TABLE_NAME', 'POLICY']);
+
+/** check-age never sends: handleUpToSend stops before the mailer. */
+const noMailer: Mailer = {
+  send: async () => {
+    throw new Error('check-age does not send email');
+  },
+  close: async () => {},
+};
+
+const step = checkAgeStep({
+  engine: new NotificationEngine({
+    store: new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME }),
+    mailer: noMailer,
+    policy: config.POLICY,
+    clock: systemClock,
+  }),
+  logger,
+});
+
+export const handler = async (input: unknown, context?: Context) => {
+  if (context) logger.addContext(context);
+  return step(input);
+};

@@ -1,0 +1,33 @@
+import type { Context } from 'aws-lambda';
+import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
+import { SesMailer } from '../adapters/ses/ses-mailer.js';
+import { NotificationEngine } from '../core/engine.js';
+import { systemClock } from '../core/ports.js';
+import { readConfig } from './shared/config.js';
+import { dynamoDbClient } from './shared/dynamodb-client.js';
+import { logger } from './shared/logger.js';
+import { sesClient } from './shared/ses-client.js';
+import { notifyStep } from './shared/workflow-steps.js';
+
+/**
+ * Task "Notify". Input: check-age's `send` result. Claims the record,
+ * renders the email, sends it through SES and confirms the record — or, if
+ * the record moved on meanwhile, does what the new decision says.
+ */
+const config = readConfig(process.env, ['TABLE_NAME', 'POLICY', 'SECURITY_HUB_WRITE_BACK', 'CLAIM_SECONDS']);
+
+const step = notifyStep({
+  engine: new NotificationEngine({
+    store: new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME }),
+    mailer: new SesMailer({ client: sesClient }),
+    policy: config.POLICY,
+    clock: systemClock,
+    ...(config.CLAIM_SECONDS ? { claimMs: config.CLAIM_SECONDS * 1000 } : {}),
+  }),
+  logger,
+});
+
+export const handler = async (input: unknown, context?: Context) => {
+  if (context) logger.addContext(context);
+  return step(input);
+};
