@@ -1,0 +1,123 @@
+# Plan-level tests with a mocked AWS provider: no account, no credentials.
+# Run with `terraform test` in infra/ after `npm run build` (the zips must
+# exist); npm test runs them when TF_PLUGIN_DIR points at a local copy of
+# the provider.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{}" }
+  }
+}
+
+variables {
+  policy_file = "examples/basic/policy.yaml"
+}
+
+run "defaults" {
+  command = plan
+
+  assert {
+    condition     = aws_sfn_state_machine.findings.type == "EXPRESS"
+    error_message = "The state machine must be EXPRESS by default."
+  }
+  assert {
+    condition     = one(aws_sfn_state_machine.findings.logging_configuration).include_execution_data == false && one(aws_sfn_state_machine.findings.logging_configuration).level == "ERROR"
+    error_message = "The state machine must log errors only, without execution data."
+  }
+  assert {
+    condition     = toset(keys(aws_lambda_function.function)) == toset(["check-record", "check-age", "notify", "daily"])
+    error_message = "The four functions of the contract must be planned."
+  }
+  assert {
+    condition     = alltrue([for fn in aws_lambda_function.function : fn.runtime == "nodejs22.x" && fn.architectures == tolist(["arm64"]) && fn.handler == "index.handler"])
+    error_message = "Every function runs index.handler on nodejs22.x, arm64."
+  }
+  assert {
+    condition     = jsondecode(aws_lambda_function.function["notify"].environment[0].variables.POLICY) == yamldecode(file("examples/basic/policy.yaml"))
+    error_message = "POLICY must be the policy file as JSON."
+  }
+  assert {
+    condition     = aws_lambda_function.function["notify"].environment[0].variables.SECURITY_HUB_WRITE_BACK == "false" && !contains(keys(aws_lambda_function.function["check-record"].environment[0].variables), "SECURITY_HUB_WRITE_BACK")
+    error_message = "Only notify and daily get SECURITY_HUB_WRITE_BACK."
+  }
+  assert {
+    condition     = aws_lambda_function.function["daily"].timeout == 900
+    error_message = "The daily job may run 15 minutes."
+  }
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.findings.event_pattern)["detail-type"] == ["Security Hub Findings - Imported", "Findings Imported V2"]
+    error_message = "The findings rule must accept both detail-types."
+  }
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.findings.event_pattern) < 2048
+    error_message = "The event pattern must fit EventBridge's limit."
+  }
+  assert {
+    condition     = aws_sesv2_email_identity.sender.email_identity == "sechub-alerts@example.com" && length(aws_sesv2_email_identity.recipient) == 0
+    error_message = "The sender's identity, and no recipient identities unless asked for."
+  }
+  assert {
+    condition     = aws_dynamodb_table.findings.deletion_protection_enabled && aws_sqs_queue.dead_letter.sqs_managed_sse_enabled
+    error_message = "Table protected and queue encrypted by default."
+  }
+}
+
+run "sandbox_recipients_and_write_back" {
+  command = plan
+
+  variables {
+    verify_recipients = true
+    write_back        = true
+    claim_seconds     = 120
+  }
+
+  assert {
+    condition     = keys(aws_sesv2_email_identity.recipient) == ["security-team@example.com"]
+    error_message = "Every recipient of the policy gets an SES identity in sandbox mode."
+  }
+  assert {
+    condition     = aws_lambda_function.function["notify"].environment[0].variables.CLAIM_SECONDS == "120" && aws_lambda_function.function["daily"].environment[0].variables.SECURITY_HUB_WRITE_BACK == "true"
+    error_message = "claim_seconds and write_back reach the functions."
+  }
+}
+
+run "rejects_an_unknown_state_machine_type" {
+  command = plan
+  variables {
+    state_machine_type = "FAST"
+  }
+  expect_failures = [var.state_machine_type]
+}
+
+run "rejects_a_retention_cloudwatch_does_not_offer" {
+  command = plan
+  variables {
+    log_retention_days = 10
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_a_missing_policy_file" {
+  command = plan
+  variables {
+    policy_file = "no-such-policy.yaml"
+  }
+  expect_failures = [var.policy_file]
+}
+
+run "fails_clearly_without_the_built_zips" {
+  command = plan
+  variables {
+    lambda_dist_dir = "no-such-dir"
+  }
+  expect_failures = [aws_lambda_function.function]
+}
