@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSecurityHubClient } from '../../src/adapters/securityhub/securityhub-client.js';
 import { SecurityHubReader } from '../../src/adapters/securityhub/securityhub-reader.js';
-import { lookupQuery, scanQuery } from '../../src/core/sweep-query.js';
+import { type FindingQuery, lookupQuery, scanQuery } from '../../src/core/sweep-query.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { asff } from '../support/findings.js';
 import { clientFor } from './builders.js';
@@ -61,8 +61,10 @@ describe('SecurityHubReader against the fake Security Hub', () => {
   it('refuses to send a query beyond the documented limits', async () => {
     const reader = new SecurityHubReader(clientFor(fake.url), fast);
     const before = fake.calls.GetFindings;
-    const query = lookupQuery('asff', ids(20));
-    query.request.Filters.Id = ids(21).map((Value) => ({ Value, Comparison: 'EQUALS' as const }));
+    const query: FindingQuery = {
+      api: 'asff',
+      request: { Filters: { Id: ids(21).map((Value) => ({ Value, Comparison: 'EQUALS' })) }, MaxResults: 100 },
+    };
 
     await expect(reader.page(query)).rejects.toMatchObject({
       name: 'SecurityHubError',
