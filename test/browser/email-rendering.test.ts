@@ -205,7 +205,7 @@ describe.runIf(chromiumAvailable)('the email in headless Chromium', () => {
       await show(email.html, screen);
       await expectNothingInjected();
       await expectReadableAtAGlance(HOSTILE);
-      // biome-ignore lint/style/noInnerText: what the reader sees is the rendered text
+      // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees is the rendered text
       const body = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
       expect(body).toContain('<script>window.__pwned="title"</script>"><img src=x onerror=alert(1)> Bcc: victim@evil.example مرحبا 🚨');
       expect(body).toContain('hxxps://evil[.]example/phish');
