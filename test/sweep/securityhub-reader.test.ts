@@ -63,7 +63,7 @@ describe('SecurityHubReader against the fake Security Hub', () => {
     const before = fake.calls.GetFindings;
     const query: FindingQuery = {
       api: 'asff',
-      request: { Filters: { Id: ids(21).map((Value) => ({ Value, Comparison: 'EQUALS' })) }, MaxResults: 100 },
+      request: { Filters: { Id: ids(21).map((Value) => ({ Value, Comparison: 'EQUALS' as const })) }, MaxResults: 100 },
     };
 
     await expect(reader.page(query)).rejects.toMatchObject({
