@@ -18,7 +18,7 @@ import type { Policy } from './policy.js';
 
 /** A JSON event pattern as EventBridge reads it. */
 export type EventPattern = { [field: string]: EventPattern | EventPattern[] | PatternValue[] };
-export type PatternValue = string | number | boolean | null | { [operator: string]: unknown };
+type PatternValue = string | number | boolean | null | { [operator: string]: unknown };
 
 /** Both detail-types Security Hub uses for imported findings: ASFF (CSPM) and OCSF (Security Hub V2). */
 export const FINDINGS_DETAIL_TYPES = ['Security Hub Findings - Imported', 'Findings Imported V2'];
@@ -49,7 +49,7 @@ const ANY_VALUE: PatternValue[] = [{ exists: true }];
  * Severities every rule narrows to, or undefined when some rule matches any
  * severity (then the pattern cannot narrow by severity at all).
  */
-export function patternSeverities(policy: Pick<Policy, 'rules'>): Severity[] | undefined {
+function patternSeverities(policy: Pick<Policy, 'rules'>): Severity[] | undefined {
   if (policy.rules.some((rule) => !rule.match.severities?.length)) return undefined;
   return sorted(policy.rules.flatMap((rule) => rule.match.severities ?? []));
 }
@@ -59,7 +59,7 @@ export function patternSeverities(policy: Pick<Policy, 'rules'>): Severity[] | u
  * matches any product or names "other" (a non-AWS product has no ARN form
  * to match on).
  */
-export function patternProducts(policy: Pick<Policy, 'rules'>): string[] | undefined {
+function patternProducts(policy: Pick<Policy, 'rules'>): string[] | undefined {
   if (policy.rules.some((rule) => !rule.match.products?.length || rule.match.products.includes('other'))) return undefined;
   return sorted(policy.rules.flatMap((rule) => rule.match.products ?? []));
 }
