@@ -38,6 +38,8 @@ export class SqliteFindingStore implements FindingStore {
       this.db = new Database(path, { timeout: 30_000 });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
+      // Reads through a memory map instead of a read() call per page: every finding costs one lookup.
+      this.db.pragma('mmap_size = 268435456');
       this.db.exec(SCHEMA);
     } catch (error) {
       throw new StoreError(`cannot open the state database ${path}: ${(error as Error).message}`, { cause: error });
