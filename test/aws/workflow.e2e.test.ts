@@ -14,7 +14,7 @@ import {
   startDynamoDbLocal,
 } from '../support/dynamodb-local.js';
 import { matchesEventPattern } from '../support/event-pattern-matcher.js';
-import { normalized } from '../support/findings.js';
+import { asff, asffEvent, normalized } from '../support/findings.js';
 import { fixturesRoot } from '../support/fixtures.js';
 import { localWorkflow, type TaskHandler, type TaskVariable } from '../support/local-workflow.js';
 import { headerOf, type SesLocal, type StoredEmail, startSesLocal } from '../support/ses-local.js';
@@ -275,6 +275,35 @@ describe('every real event in the fixtures', () => {
     expect(delivered).toEqual(expected);
     expect(dropped).toContain('jira-custom-action-fsbp-ec2.8-notified.json');
     expect(dropped.length).toBeGreaterThan(3);
+  });
+});
+
+describe('logs', () => {
+  it('carry keys, outcomes and reasons, never a finding: no title, no description', async () => {
+    const raw = asff({
+      id: 'arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/logs-1',
+      title: 'TITLE-NOT-FOR-LOGS',
+      description: 'DESCRIPTION-NOT-FOR-LOGS',
+    });
+    const { logger } = await import('../../src/handlers/shared/logger.js');
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    logger.setLogLevel('INFO');
+    try {
+      await deliver(asffEvent([raw], at(0)) as Event);
+    } finally {
+      logger.setLogLevel('WARN');
+      process.stdout.write = write;
+    }
+
+    const logs = lines.join('');
+    expect(logs).toContain(normalized(raw).key);
+    expect(logs).toContain('"outcome":"notified"');
+    expect(logs).not.toMatch(/TITLE-NOT-FOR-LOGS|DESCRIPTION-NOT-FOR-LOGS/);
   });
 });
 
