@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FindingStore } from '../../src/core/ports.js';
+import type { CursorStore, FindingStore } from '../../src/core/ports.js';
 import { snapshotOf, type TrackedRecord } from '../../src/core/record.js';
 import { asff, normalized } from '../support/findings.js';
 
 /** What every store adapter offers: the port plus named cursors (poll and sweep progress). */
-export type StoreWithCursors = FindingStore & {
-  getCursor(name: string): Promise<string | undefined>;
-  setCursor(name: string, value: string): Promise<void>;
-};
+export type StoreWithCursors = FindingStore & CursorStore;
 
 /** Creates an empty store for one test; `dispose` releases it. */
 export interface StoreFixture {

@@ -8,7 +8,7 @@ import {
   paginateScan,
   type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { FindingStore } from '../../core/ports.js';
+import type { CursorStore, FindingStore } from '../../core/ports.js';
 import type { TrackedRecord } from '../../core/record.js';
 import { isConditionFailure, translateDynamoDbError } from './dynamodb-errors.js';
 import { cursorKey, itemOf, RECORD_PREFIX, recordKey, recordOf } from './record-item.js';
@@ -36,7 +36,7 @@ const DELETE_CONCURRENCY = 16;
  * `false` and decides again. Reads are strongly consistent, so a decision
  * never rests on a stale copy.
  */
-export class DynamoDbFindingStore implements FindingStore {
+export class DynamoDbFindingStore implements FindingStore, CursorStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly pageSize: number | undefined;
