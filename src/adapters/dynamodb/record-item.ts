@@ -8,7 +8,7 @@ import type { TrackedRecord } from '../../core/record.js';
  * few attributes that conditions, filters and TTL need, and the whole record
  * as one JSON string (it is only ever read whole).
  */
-export interface RecordItem {
+interface RecordItem {
   /** "finding#<finding key>". */
   pk: string;
   open: boolean;
@@ -22,10 +22,10 @@ export interface RecordItem {
 }
 
 export const RECORD_PREFIX = 'finding#';
-export const CURSOR_PREFIX = 'cursor#';
+const CURSOR_PREFIX = 'cursor#';
 
 /** DynamoDB's item size limit, names and values included. */
-export const MAX_ITEM_BYTES = 400 * 1024;
+const MAX_ITEM_BYTES = 400 * 1024;
 /** Room for the attribute names and the small attributes beside the record body. */
 const ITEM_OVERHEAD_BYTES = 1024;
 

@@ -20,7 +20,7 @@ export interface FindingItem {
 }
 
 /** The workflow stops here: nothing (more) to do for this finding. */
-export interface Finished {
+interface Finished {
   action: 'skip' | 'done';
   key?: string;
   outcome: Outcome;
@@ -31,7 +31,7 @@ export interface Finished {
 }
 
 /** The workflow goes on: check-age writes (`write`) or confirms a due email (`send`) for notify. */
-export interface Continue {
+interface Continue {
   action: 'write' | 'send';
   key: string;
   outcome: Outcome;
