@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { type Extracted, extractFindings } from '../../core/normalize/extract.js';
 import { bufferLines, readLines } from './json-lines.js';
 import { streamDocument } from './stream-document.js';
-import { NOT_UTF8, rejectGarbled } from './utf8.js';
+import { rejectGarbled } from './utf8.js';
 
 const FINDING_FILES = new Set(['.json', '.jsonl', '.ndjson']);
 const LINE_FILES = new Set(['.jsonl', '.ndjson']);
@@ -97,20 +97,22 @@ async function* readSource(stream: AsyncIterable<unknown>, where: string, limits
   else yield* streamDocument(rest, where, limits.maxItemChars);
 }
 
-/** A whole JSON document, or — when that fails and there are several lines — JSON Lines. */
-function* parseWhole(buffer: Buffer, where: string, limits: ReadLimits): Generator<Extracted> {
+/**
+ * An input small enough to hold: parsed at once when it is valid JSON (the
+ * fast path). Otherwise it is JSON Lines, or a broken document; the latter
+ * goes through the streaming reader, which yields every item before the
+ * point where the document breaks and then says where that is.
+ */
+async function* parseWhole(buffer: Buffer, where: string, limits: ReadLimits): AsyncGenerator<Extracted> {
   const utf8 = isUtf8(buffer);
   const text = buffer.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') return;
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    if (text.split('\n').filter((line) => line.trim() !== '').length < 2) {
-      yield { kind: 'invalid', where, reason: `not valid JSON: ${(error as Error).message}${utf8 ? '' : `; it also ${NOT_UTF8}`}` };
-      return;
-    }
-    yield* bufferLines(buffer, where, limits.maxLineBytes);
+  } catch {
+    if (looksLikeJsonLines([buffer])) yield* bufferLines(buffer, where, limits.maxLineBytes);
+    else yield* streamDocument([buffer], where, limits.maxItemChars);
     return;
   }
   for (const item of extractFindings(value, `${where}#`)) yield utf8 ? item : rejectGarbled(item);

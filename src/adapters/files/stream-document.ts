@@ -2,7 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import Parser from 'stream-json/Parser.js';
 import type { Extracted } from '../../core/normalize/extract.js';
 import { DocumentSpine } from './document-spine.js';
-import { rejectGarbled, Utf8Watch } from './utf8.js';
+import { NOT_UTF8, rejectGarbled, Utf8Watch } from './utf8.js';
 import type { JsonToken } from './value-assembler.js';
 
 /** Items waiting for the consumer before the parser is paused. */
@@ -16,7 +16,11 @@ const QUEUE_HIGH = 256;
  * truncated JSON ends the document with one invalid item naming how far it
  * got; every item before that point has been yielded.
  */
-export async function* streamDocument(chunks: AsyncIterable<Buffer>, where: string, maxItemChars: number): AsyncGenerator<Extracted> {
+export async function* streamDocument(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  where: string,
+  maxItemChars: number,
+): AsyncGenerator<Extracted> {
   const watch = new Utf8Watch();
   const parser = new Parser({ packValues: false, streamValues: true });
   const queue: Extracted[] = [];
@@ -49,17 +53,18 @@ export async function* streamDocument(chunks: AsyncIterable<Buffer>, where: stri
     signal();
   });
 
+  let yielded = 0;
   try {
     for (;;) {
-      while (queue.length > 0) yield queue.shift()!;
+      for (; queue.length > 0; yielded++) yield queue.shift()!;
       if (failure || ended) break;
       parser.resume();
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
     }
-    while (queue.length > 0) yield queue.shift()!;
-    if (failure) yield { kind: 'invalid', where, reason: describeFailure(failure, watch.bytes) };
+    for (; queue.length > 0; yielded++) yield queue.shift()!;
+    if (failure) yield { kind: 'invalid', where, reason: describeFailure(failure, watch, !spine.done, yielded) };
     else if (!spine.done) yield { kind: 'invalid', where, reason: 'not valid JSON: the document ends early (truncated)' };
   } finally {
     source.destroy();
@@ -67,9 +72,12 @@ export async function* streamDocument(chunks: AsyncIterable<Buffer>, where: stri
   }
 }
 
-function describeFailure(error: Error, bytes: number): string {
+function describeFailure(error: Error, watch: Utf8Watch, open: boolean, yielded: number): string {
   const parse = /^Parser (?:cannot parse input: |has )(.*)$/.exec(error.message);
   if (!parse) return `cannot read: ${error.message}`;
-  const what = error.message.startsWith('Parser has') ? `the document ends early (truncated): ${parse[1]}` : parse[1];
-  return `not valid JSON at or before byte ${bytes}: ${what}; the items before it were read`;
+  const at =
+    watch.ended && open ? `malformed or truncated near its end (byte ${watch.bytes})` : `malformed at or before byte ${watch.bytes}`;
+  const before = yielded > 0 ? `; the ${yielded} item(s) before that point were read` : '';
+  const bytes = watch.invalidNear === undefined ? '' : `; it also ${NOT_UTF8}`;
+  return `not valid JSON, ${at}: ${parse[1]}${before}${bytes}`;
 }

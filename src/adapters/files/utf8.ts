@@ -29,6 +29,8 @@ export class Utf8Watch extends Transform {
   /** Byte offset of the first chunk with invalid bytes, once one was seen. */
   invalidNear: number | undefined;
   bytes = 0;
+  /** True once the input has ended. */
+  ended = false;
   private carry: Buffer = Buffer.alloc(0);
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -43,6 +45,7 @@ export class Utf8Watch extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
+    this.ended = true;
     if (this.invalidNear === undefined && this.carry.length > 0) this.invalidNear = this.bytes;
     done();
   }
