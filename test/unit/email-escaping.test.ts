@@ -98,10 +98,13 @@ describe('escape helpers', () => {
     expect(oneLine('a\r\nb\tc\u0000d\u2028e\u202Ef\u2066g  ')).toBe('a b c d e f g');
   });
 
-  it('truncate cuts at a character boundary and ends with an ellipsis', () => {
+  it('truncate never splits a character and ends with an ellipsis', () => {
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');
-    expect(truncate('😀😀😀😀😀', 3)).toBe('😀😀…');
+    expect(truncate('😀😀😀😀😀', 4)).toBe('😀…');
+    expect(truncate('a😀b', 3)).toBe('a…');
+    const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    for (let max = 2; max < 12; max++) expect(truncate('x😀😀😀😀😀', max)).not.toMatch(loneSurrogate);
   });
 
   it.each([

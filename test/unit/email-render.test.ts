@@ -80,9 +80,9 @@ describe('the body', () => {
       'Account 111122223333 (audit)',
       'Region us-east-1',
       'Resource AwsCloudTrailTrail arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events',
-      'First observed 2025-12-20 14:57 UTC',
+      'First observed 2026-01-11 02:57 UTC',
       'Last updated 2026-01-11 03:30 UTC',
-      'Open for 32 days',
+      'Open for 11 days',
       'Product Security Hub',
       'Control CloudTrail.2',
       'Standards AWS Foundational Security Best Practices v1.0.0 CIS AWS Foundations Benchmark v1.4.0, v3.0.0',
@@ -94,7 +94,7 @@ describe('the body', () => {
   });
 
   it('says why a reminder came: how long the finding has been open', () => {
-    const text = visibleText(render(CONTROL_SAMPLE, 'reminder', '2026-01-05T15:00:00.000Z').html);
+    const text = visibleText(render(CONTROL_SAMPLE, 'reminder', '2026-01-27T15:00:00.000Z').html);
     expect(text).toContain('Reminder: still open after 16 days (rule “team-a”).');
   });
 

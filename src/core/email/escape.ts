@@ -1,25 +1,30 @@
 // biome-ignore-all lint/suspicious/noControlCharactersInRegex: removing control characters is this file's job
 /** Escaping for every context a finding value can reach in an email. */
 
+const HTML_SPECIAL = /[&<>"'`]/;
+const HTML_SPECIALS = /[&<>"'`]/g;
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+  return HTML_SPECIAL.test(text) ? text.replace(HTML_SPECIALS, (ch) => HTML_ESCAPES[ch] ?? ch) : text;
 }
 
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+/** White space and control characters: CR, LF, tabs, NUL, C1 controls, line separators, bidi overrides and isolates. */
+const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
 
-/** Removes control characters (CR, LF, tabs, NUL, bidi overrides) as spaces for one-line contexts. */
+/** Turns every run of white space and control characters into one space, for one-line contexts. */
 export function oneLine(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(SPACE_OR_CONTROL, ' ').trim();
 }
 
-/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
+/** Cuts text to at most `max` UTF-16 code units, ending with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = [...text].slice(0, max - 1).join('');
-  return `${cut}…`;
+  let end = max - 1;
+  // Never split a surrogate pair: an emoji is kept whole or left out.
+  if (/[\ud800-\udbff]/.test(text.charAt(end - 1))) end--;
+  return `${text.slice(0, end)}…`;
 }
 
 /** Hosts whose https links are shown as links; any other URL is shown as text. */
@@ -55,6 +60,7 @@ const WWW_IN_TEXT = /\bwww\./gi;
  * form daily.
  */
 export function defang(text: string): string {
+  if (!text.includes('://') && !/www\./i.test(text)) return text;
   return text
     .replace(URL_IN_TEXT, (_, scheme: string, host: string) => {
       const safeHost = host.replaceAll('.', '[.]');

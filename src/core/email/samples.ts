@@ -58,7 +58,7 @@ export const INSPECTOR_SAMPLE: FindingSnapshot = {
     'Apache Log4j2 2.0-beta9 through 2.15.0 (excluding security releases 2.12.2, 2.12.3, and 2.3.1) JNDI features used in configuration, log messages, and parameters do not protect against attacker controlled LDAP and other JNDI related endpoints.\n\nAn attacker who can control log messages or log message parameters can execute arbitrary code loaded from LDAP servers when message lookup substitution is enabled.',
   types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
   firstObservedAt: '2026-01-02T16:03:05.186Z',
-  updatedAt: '2026-01-12T08:00:00.000Z',
+  updatedAt: '2026-01-02T16:20:00.000Z',
   remediation: { text: 'Upgrade the affected packages to the fixed versions and redeploy the image.' },
   resources: [
     {
@@ -98,7 +98,7 @@ export const CONTROL_SAMPLE: FindingSnapshot = {
   description:
     'This control checks whether CloudTrail is configured to use server-side encryption with AWS KMS keys (SSE-KMS). The control fails if the KmsKeyId is not defined.',
   types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
-  firstObservedAt: '2025-12-20T14:57:04.521Z',
+  firstObservedAt: '2026-01-11T02:57:04.521Z',
   updatedAt: '2026-01-11T03:30:32.781Z',
   control: {
     id: 'CloudTrail.2',

@@ -199,8 +199,11 @@ function paragraphs(text: string | undefined, max: number): string[] {
   return [...parts.slice(0, LIMITS.paragraphs - 1), parts.slice(LIMITS.paragraphs - 1).join(' ')];
 }
 
+const UTC_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z$/;
+
 /** "2026-01-10 09:00 UTC", or the cleaned text when it is not a time. */
 function instant(iso: string): string {
+  if (UTC_INSTANT.test(iso)) return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return clean(iso, LIMITS.short);
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
