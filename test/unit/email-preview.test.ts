@@ -43,10 +43,18 @@ describe('sechub-alerts preview', () => {
 
   it('writes the plain-text part after its subject with --text', async () => {
     const out = join(dir, 'email.txt');
-    const code = await main(['preview', fixture('asff/findings/zenn-guardduty-trojan-ec2-dgadomainrequest.b-sample.json'), '--text', '--out', out]);
+    const code = await main([
+      'preview',
+      fixture('asff/findings/zenn-guardduty-trojan-ec2-dgadomainrequest.b-sample.json'),
+      '--text',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(0);
     const text = readFileSync(out, 'utf8');
-    expect(text).toMatch(/^Subject: HIGH GuardDuty: The EC2 instance i-1234567890abcdef0 queried a DGA domain name\. \(123456789012, ap-northeast-1\)\n\n/);
+    expect(text).toMatch(
+      /^Subject: HIGH GuardDuty: The EC2 instance i-1234567890abcdef0 queried a DGA domain name\. \(123456789012, ap-northeast-1\)\n\n/,
+    );
     expect(text).toMatch(/Finding type: +Trojan:EC2-DGADomainRequest\.B/);
   });
 
@@ -56,7 +64,19 @@ describe('sechub-alerts preview', () => {
     expect(await main(['preview', input, '--text', '--out', resolved])).toBe(0);
     expect(readFileSync(resolved, 'utf8')).toContain('Resolved: the problem went away.');
     const reminder = join(dir, 'reminder.txt');
-    expect(await main(['preview', write('open.json', asff()), '--text', '--kind', 'reminder', '--now', '2026-01-20T09:00:00Z', '--out', reminder])).toBe(0);
+    expect(
+      await main([
+        'preview',
+        write('open.json', asff()),
+        '--text',
+        '--kind',
+        'reminder',
+        '--now',
+        '2026-01-20T09:00:00Z',
+        '--out',
+        reminder,
+      ]),
+    ).toBe(0);
     expect(readFileSync(reminder, 'utf8')).toContain('Reminder: still open after 10 days');
   });
 
