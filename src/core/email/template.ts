@@ -20,11 +20,11 @@ import { escapeHtml, safeLink } from './escape.js';
 /** Literal HTML, a slot `[context, name]`, or a section `[kind, name, children]`. */
 export type TemplateNode = string | readonly [SlotContext, string] | readonly ['#' | '^', string, readonly TemplateNode[]];
 
-export type SlotContext = 't' | 'a' | 'u' | 'c';
+type SlotContext = 't' | 'a' | 'u' | 'c';
 
 /** Values to fill in: strings, numbers, booleans, nested views and lists of them. */
 export type View = { readonly [name: string]: ViewValue };
-export type ViewValue = string | number | boolean | undefined | View | readonly (string | View)[];
+type ViewValue = string | number | boolean | undefined | View | readonly (string | View)[];
 
 const COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const FALLBACK_COLOUR = '#6b7280';
