@@ -3,6 +3,7 @@ import type { Notification } from '../../src/core/decide.js';
 import { defang, escapeHtml, oneLine, safeLink, truncate } from '../../src/core/email/escape.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE } from '../../src/core/email/samples.js';
+import type { Severity } from '../../src/core/finding.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
 import { asff, normalized } from '../support/findings.js';
 
@@ -20,6 +21,7 @@ const notification = (rules = ['team']): Notification => ({
 
 /** Every finding value that reaches the email, and a finding with the payload in it. */
 const FIELDS: [string, FindingSnapshot][] = [
+  ['severity (should the model ever let one through)', { ...GUARDDUTY_SAMPLE, severity: PAYLOAD as Severity }],
   ['title', { ...GUARDDUTY_SAMPLE, title: PAYLOAD }],
   ['description', { ...GUARDDUTY_SAMPLE, description: PAYLOAD }],
   ['account', { ...GUARDDUTY_SAMPLE, account: PAYLOAD }],

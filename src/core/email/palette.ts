@@ -33,7 +33,7 @@ const RESOLVED_ACCENT = '#16a34a';
 
 /** The badge colours of a severity, and the accent, kind and call-out colours of this kind of email. */
 export function paletteFor(severity: Severity, kind: NotificationKind): Palette & { accent: string } {
-  const base = SEVERITY_PALETTES[severity] ?? SEVERITY_PALETTES.INFORMATIONAL;
+  const base = Object.hasOwn(SEVERITY_PALETTES, severity) ? SEVERITY_PALETTES[severity] : SEVERITY_PALETTES.INFORMATIONAL;
   if (kind === 'resolved') return { ...RESOLVED_BADGE, ink: RESOLVED_INK, tint: RESOLVED_TINT, accent: RESOLVED_ACCENT };
   return { ...base, accent: base.badge };
 }

@@ -19,7 +19,7 @@ const PREFIXES = { new: '', reminder: '[Reminder] ', resolved: '[Resolved] ' } a
 
 /** The one-line subject: severity, product, short title, account and region; at most 150 characters, no control characters. */
 export function subjectFor(finding: FindingSnapshot, notification: Notification): string {
-  const head = `${PREFIXES[notification.kind] ?? ''}${finding.severity} ${clean(finding.productName, LIMITS.short)}: `;
+  const head = `${PREFIXES[notification.kind] ?? ''}${clean(finding.severity, 16)} ${clean(finding.productName, LIMITS.short)}: `;
   const tail = ` (${clean(finding.account, 20)}, ${clean(finding.region, 20)})`;
   const room = Math.max(20, SUBJECT_MAX - head.length - tail.length);
   return truncate(oneLine(`${head}${clean(finding.title, room) || '(untitled finding)'}${tail}`), SUBJECT_MAX);

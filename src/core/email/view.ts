@@ -77,7 +77,7 @@ export function buildView(finding: FindingSnapshot, notification: Notification, 
   return {
     subject,
     preheader: truncate(`${why.lead} ${why.text} ${account} ${region}`, 150),
-    severity: finding.severity,
+    severity: clean(finding.severity, LIMITS.short),
     severityBackground: palette.badge,
     severityForeground: palette.badgeText,
     accent: palette.accent,
