@@ -17,6 +17,7 @@ export interface TrackedEntry {
   account: string;
   region: string;
   productName: string;
+  productKey: string;
 }
 
 export type SweepStrategy = 'lookup' | 'scan';
@@ -50,6 +51,7 @@ export function entryOf(record: TrackedRecord, api: FindingApi = record.snapshot
     account: snapshot.account,
     region: snapshot.region,
     productName: snapshot.productName,
+    productKey: snapshot.productKey,
   };
 }
 
@@ -79,6 +81,8 @@ export function chooseStrategy(api: FindingApi, tracked: number, history?: Sweep
  * The scope of a scan: severities only when every rule names them (a rule
  * without severities wants them all); product names, accounts and regions
  * from the tracked findings themselves, since only those need confirming.
+ * Product names only when every finding stated one (the model falls back to
+ * the product key, which no filter would match).
  */
 export function scanScope(policy: Policy, entries: readonly TrackedEntry[]): ScanScope {
   const distinct = (pick: (entry: TrackedEntry) => string) => [...new Set(entries.map(pick))].sort();
@@ -87,7 +91,7 @@ export function scanScope(policy: Policy, entries: readonly TrackedEntry[]): Sca
     : undefined;
   return {
     severities,
-    productNames: distinct((entry) => entry.productName),
+    productNames: entries.every((entry) => entry.productName !== entry.productKey) ? distinct((entry) => entry.productName) : undefined,
     accounts: distinct((entry) => entry.account),
     regions: distinct((entry) => entry.region),
   };

@@ -176,6 +176,7 @@ export class Sweep {
     const size = idsPerLookup(query.api);
     const seen = new Set<string>();
     let unseen: TrackedEntry[] = [];
+    let firstUnseen = next;
     let token = run.nextToken;
     let restarted = false;
     /** Everything before `sorted[upTo]` is settled. */
@@ -211,7 +212,10 @@ export class Sweep {
       // Entries below the page's highest id can no longer appear (ties wait for the next page).
       while (next < sorted.length && (!more || (pageMax !== undefined && sorted[next]!.id < pageMax))) {
         const entry = sorted[next++]!;
-        if (!seen.has(entry.key)) unseen.push(entry);
+        if (!seen.has(entry.key)) {
+          if (unseen.length === 0) firstUnseen = next - 1;
+          unseen.push(entry);
+        }
         if (unseen.length === size || (!more && next === sorted.length && unseen.length > 0)) {
           if (this.options.shouldStop?.()) return false;
           await this.confirm(unseen, now, counts);
@@ -220,7 +224,7 @@ export class Sweep {
           await this.save(state);
         }
       }
-      mark(unseen.length === 0 ? next : sorted.indexOf(unseen[0]!));
+      mark(unseen.length === 0 ? next : firstUnseen);
       run.nextToken = token;
       await this.save(state);
     }

@@ -112,7 +112,7 @@ export class FakeSecurityHub {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Adds or replaces ASFF findings (the same Id and ProductArn is the same finding). */
+  /** Adds or replaces ASFF findings (the same Id and ProductArn is the same finding). The fake keeps the objects given. */
   putAsff(findings: Json[]): void {
     for (const f of findings) this.put('asff', asffKey(f), String(f.Id), f);
   }
@@ -161,7 +161,7 @@ export class FakeSecurityHub {
   }
 
   private put(api: 'asff' | 'ocsf', key: string, id: string, finding: Json): void {
-    this[api].set(key, structuredClone(finding));
+    this[api].set(key, finding);
     const keys = this.byId[api].get(id) ?? new Set();
     keys.add(key);
     this.byId[api].set(id, keys);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SecurityHubReader } from '../../src/adapters/securityhub/securityhub-reader.js';
 import { SqliteFindingStore } from '../../src/adapters/sqlite/sqlite-finding-store.js';
 import { NotificationEngine } from '../../src/core/engine.js';
+import { type Finding, findingKey } from '../../src/core/finding.js';
 import { type Policy, validatePolicy } from '../../src/core/policy.js';
 import type { CursorStore, FindingStore } from '../../src/core/ports.js';
 import type { TrackedRecord } from '../../src/core/record.js';
@@ -57,6 +58,7 @@ export function population(
   const records: TrackedRecord[] = [];
   const asffFindings: Record<string, unknown>[] = [];
   const ocsfFindings: Record<string, unknown>[] = [];
+  const templates = new Map<string, Finding>();
   fates.forEach((fate, i) => {
     const account = ACCOUNTS[i % ACCOUNTS.length]!;
     const control = fate === 'passed';
@@ -64,9 +66,19 @@ export function population(
       ? `arn:aws:securityhub:us-east-1:${account}:security-control/EC2.8/finding/${String(i).padStart(8, '0')}`
       : `arn:aws:guardduty:us-east-1:${account}:detector/12abc34d/finding/${String(i).padStart(8, '0')}`;
     const product = control ? 'securityhub' : 'guardduty';
-    const before =
-      format === 'asff' ? asff({ id, account, product, updatedAt: seen }) : ocsf({ uid: id, account, product, modified: seen });
-    const finding = normalized(before);
+    const productName = control ? 'Security Hub' : 'GuardDuty';
+    // Normalising one finding per account and product is enough: the rest differ only in id.
+    const templateKey = `${account}|${product}|${format}`;
+    let template = templates.get(templateKey);
+    if (!template) {
+      const raw =
+        format === 'asff'
+          ? named(asff({ id, account, product, updatedAt: seen }), productName)
+          : ocsf({ uid: id, account, product, productName, modified: seen });
+      template = normalized(raw);
+      templates.set(templateKey, template);
+    }
+    const finding: Finding = { ...template, id, key: findingKey(account, template.productKey, id) };
     records.push(trackedRecord(finding, seen));
     keysBy[fate].push(finding.key);
     if (fate === 'deleted') return;
@@ -81,14 +93,21 @@ export function population(
         suppressed: { ...spec, workflow: 'SUPPRESSED' },
         passed: { ...spec, compliance: 'PASSED', severity: 'INFORMATIONAL' },
       };
-      asffFindings.push(asff(by[fate]));
+      asffFindings.push(named(asff(by[fate]), productName));
     } else {
       const spec = { uid: id, account, product, modified: now_ };
       const status = { archived: 'Archived', resolved: 'Resolved', suppressed: 'Suppressed' } as const;
-      ocsfFindings.push(ocsf(fate in status ? { ...spec, status: status[fate as keyof typeof status] } : spec));
+      ocsfFindings.push(
+        ocsf(fate in status ? { ...spec, productName, status: status[fate as keyof typeof status] } : { ...spec, productName }),
+      );
     }
   });
   return { records, keysBy, asff: asffFindings, ocsf: ocsfFindings };
+}
+
+/** Security Hub fills in ProductName on every ASFF finding it returns. */
+function named(finding: Record<string, unknown>, productName: string): Record<string, unknown> {
+  return { ...finding, ProductName: productName };
 }
 
 /** A store whose cursor writes fail after `saves` successful ones: a process that dies mid-run. */
