@@ -93,7 +93,7 @@ async function* readSource(stream: AsyncIterable<unknown>, where: string, limits
     return;
   }
   const rest = resume(head, iterator);
-  if (looksLikeJsonLines(head)) yield* readLines(rest, where, limits.maxLineBytes);
+  if (looksLikeJsonLines(head, false)) yield* readLines(rest, where, limits.maxLineBytes);
   else yield* streamDocument(rest, where, limits.maxItemChars);
 }
 
@@ -111,7 +111,7 @@ async function* parseWhole(buffer: Buffer, where: string, limits: ReadLimits): A
   try {
     value = JSON.parse(text);
   } catch {
-    if (looksLikeJsonLines([buffer])) yield* bufferLines(buffer, where, limits.maxLineBytes);
+    if (looksLikeJsonLines([buffer], true)) yield* bufferLines(buffer, where, limits.maxLineBytes);
     else yield* streamDocument([buffer], where, limits.maxItemChars);
     return;
   }
@@ -119,26 +119,30 @@ async function* parseWhole(buffer: Buffer, where: string, limits: ReadLimits): A
 }
 
 /**
- * JSON Lines when one of the first complete lines is a JSON object or array
- * on its own; a pretty-printed or single-line document has no such line.
+ * Whether an input that is not one JSON document is JSON Lines. It is when
+ * its first line is a JSON value by itself and more follows (no document
+ * can be that). A first line that is broken is let off when one of the next
+ * few lines is a whole object or array on its own, as JSON Lines are; the
+ * lines of a pretty-printed document never are.
  */
-function looksLikeJsonLines(head: Buffer[]): boolean {
-  const sample = Buffer.concat(head).subarray(0, MIB).toString('utf8').split('\n').slice(0, -1);
-  let tried = 0;
-  for (const raw of sample) {
-    const line = raw.replace(/^\uFEFF/, '').trim();
-    if (line === '') continue;
-    if (++tried > 5) break;
-    if (line.length > 2 && (line.startsWith('{') || line.startsWith('['))) {
-      try {
-        JSON.parse(line);
-        return true;
-      } catch {
-        // Not a whole value on one line: look at the next one.
-      }
-    }
+function looksLikeJsonLines(head: Buffer[], complete: boolean): boolean {
+  const sample = Buffer.concat(head).subarray(0, MIB);
+  const lines = sample.toString('utf8').split('\n');
+  if (!complete || sample.length === MIB) lines.pop();
+  const filled = lines.map((line) => line.replace(/^\uFEFF/, '').trim()).filter((line) => line !== '');
+  const [first, ...next] = filled;
+  if (first === undefined) return false;
+  if (parses(first)) return next.length > 0 || !complete;
+  return first.length > 2 && next.slice(0, 4).some((line) => /^[[{]/.test(line) && line.length > 2 && parses(line));
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
-  return false;
 }
 
 async function* asBuffers(stream: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
