@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import type { ColdStartDetail } from './cold-start.js';
+import type { CostReport } from './cost-run.js';
+import { PRICES, PRICES_CHECKED } from './prices.js';
+import { fixed, gapsMarkdown, int, type Machine, markdownTable, type Row, replaceBetweenMarkers, type SweepLine, usd } from './report.js';
+import type { Gap, Results } from './results.js';
+import type { ThroughputDetail } from './throughput.js';
+import type { TickDetail } from './tick.js';
+import { repoRoot } from './workspace.js';
+
+/** Writes the generated parts of docs/benchmarks.md and of the README's "Performance and cost" section. */
+
+export interface DocInput {
+  results: Results;
+  rows: Row[];
+  gaps: Gap[];
+  machine: Machine;
+  throughput: ThroughputDetail;
+  tick: TickDetail;
+  coldStart: ColdStartDetail | undefined;
+  cost: CostReport | undefined;
+  sweep: SweepLine[];
+  templateBytes: number | undefined;
+  minutes: number;
+  date: Date;
+}
+
+const DOC_FALLBACK = '# Benchmarks\n\nRun `npm run bench` to measure.\n';
+const README_FALLBACK = '# sechub-alerts\n';
+
+export function writeDocs(input: DocInput): void {
+  replaceBetweenMarkers(join(repoRoot, 'docs', 'benchmarks.md'), 'bench', benchmarksBlock(input), DOC_FALLBACK);
+  replaceBetweenMarkers(join(repoRoot, 'README.md'), 'bench-summary', readmeBlock(input), README_FALLBACK);
+}
+
+function benchmarksBlock(input: DocInput): string {
+  const { machine } = input;
+  const parts = [
+    `_Last run: ${input.date.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fixed(input.minutes, 1)} minutes on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.os}; load average at the start ${machine.loadAtStart}._`,
+    markdownTable(['Measurement', 'Result', 'Target', ''], input.rows),
+    gapsMarkdown(input.gaps),
+    '### Details of this run',
+    throughputDetail(input),
+    tickDetail(input),
+    input.templateBytes === undefined ? '' : `**Rendering.** The compiled email template is ${int(input.templateBytes)} bytes.`,
+    coldStartDetail(input.coldStart),
+    ...costDetail(input.cost),
+    sweepDetail(input.sweep),
+  ];
+  return parts.filter((part) => part !== '').join('\n\n');
+}
+
+function throughputDetail({ throughput: d }: DocInput): string {
+  const s = d.stream;
+  const share = (n: number) => `${((100 * n) / s.events).toFixed(0)}%`;
+  const cpuRatio = d.pipelineCpuMs && d.parseCpuMs ? d.parseCpuMs / d.pipelineCpuMs : undefined;
+  return [
+    `**Throughput.** ${int(s.events)} events of one finding each, ${(s.bytes / 1e6).toFixed(0)} MB (${(s.bytes / s.events / 1024).toFixed(1)} KB on average):`,
+    `${share(s.byKind.new)} new findings, ${share(s.byKind.repeat)} repeats of open ones, ${share(s.byKind.close)} closing;`,
+    `Security Hub controls ${share(s.byCategory.control)}, Inspector ${share(s.byCategory.inspector)}, GuardDuty ${share(s.byCategory.guardduty)}, other products ${share(s.byCategory.other)};`,
+    `ASFF ${share(s.byFormat.asff)}, OCSF ${share(s.byFormat.ocsf)}.`,
+    `\`process\` reported ${int(d.summary.notified)} new-finding emails, ${int(d.summary.suppressed)} suppressed, ${int(d.summary.ignored)} ignored and ${int(d.summary.resolved)} resolved.`,
+    `Median of ${d.runs} runs: \`process\` ${fixed(d.pipelineWallMs / 1000, 1)} s wall${d.pipelineCpuMs ? ` (${fixed(d.pipelineCpuMs / 1000, 1)} s CPU)` : ''},`,
+    `\`JSON.parse\` alone ${fixed(d.parseWallMs / 1000, 1)} s wall${d.parseCpuMs ? ` (${fixed(d.parseCpuMs / 1000, 1)} s CPU)` : ''};`,
+    `both times include starting \`node\`.${cpuRatio ? ` Measured in CPU time instead of wall time, the ratio is ${fixed(cpuRatio, 2)}.` : ''}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function tickDetail({ tick: d, results }: DocInput): string {
+  if (!results.tick) return '';
+  return `**tick.** ${int(results.tick.tracked)} open findings tracked, each last emailed 1.5 to 16.5 days before the tick, so ${int(d.summary.reminded)} reminders are due (every 15 days); seeding the store took ${fixed(d.seedSeconds, 1)} s. Median of ${d.runs} runs on fresh copies of the store: ${fixed(results.tick.seconds, 1)} s wall${d.cpuSeconds ? `, ${fixed(d.cpuSeconds, 1)} s CPU` : ''}.`;
+}
+
+function coldStartDetail(d: ColdStartDetail | undefined): string {
+  if (!d) return '';
+  const loads = Object.entries(d.importMs)
+    .map(([name, ms]) => `\`${name}\` ${fixed(ms, 0)} ms`)
+    .join(', ');
+  return `**Cold start.** Median of ${d.runs} fresh \`node\` processes each: bare \`node -e ''\` ${fixed(d.bareNodeMs, 0)} ms; importing the bundle ${loads}. The load time in the table is the difference. Lambda's own start-up (runtime, network, the zip download) comes on top and is the same for any function.`;
+}
+
+function costDetail(cost: CostReport | undefined): string[] {
+  if (!cost) return [];
+  const { counts: c, stream: s } = cost;
+  const invocations = Object.entries(c.invocations)
+    .map(([name, n]) => `${name} ${int(n)}`)
+    .join(', ');
+  const text = [
+    `**Cost.** A stream in steady state: ${int(s.backlog)} findings already open (first observed up to 180 days earlier; those the policy selects already tracked and last emailed within 15 days), then ${int(s.events)} events over ${s.spanDays} days — ${int(s.byKind.new)} new, ${int(s.byKind.repeat)} repeats, ${int(s.byKind.close)} closing.`,
+    `${int(s.passed)} events matched the findings rule's pattern and started an execution; EventBridge dropped the other ${int(s.dropped)} at no charge.`,
+    `Counted in the local run: ${int(c.executions)} executions with ${int(c.transitions)} state transitions (${fixed(c.executionMs / Math.max(c.executions, 1), 0)} ms each on average here);`,
+    `${int(c.lambdaRequests)} Lambda invocations (${invocations}; ${fixed(c.lambdaMs / Math.max(c.lambdaRequests, 1), 1)} ms each on average here, billed at ${cost.memoryMb} MB);`,
+    `DynamoDB ${int(c.getItems)} reads for ${fixed(c.readUnits, 0)} read units and ${int(c.putItems)} writes for ${fixed(c.writeUnits, 0)} write units;`,
+    `${int(c.messages)} emails to ${int(c.sesEmails)} recipients.`,
+    `Durations measured on this machine against local emulators stand in for those in AWS; at these sizes they change the total little, since requests dominate.`,
+    `As a STANDARD workflow (the \`state_machine_type\` variable), the same executions would cost ${usd(cost.standardVariantUsd)} per million findings.`,
+  ].join(' ');
+  const rows = cost.ours.lines.map((line, i) => {
+    const seed = cost.seed.lines[i]!;
+    return [line.item, quantity(line.quantity), usd(line.usd), quantity(seed.quantity), usd(seed.usd)];
+  });
+  rows.push(['**total**', '', `**${usd(cost.ours.totalUsd)}**`, '', `**${usd(cost.seed.totalUsd)}**`]);
+  const table = markdownTable(['Per million findings', 'this design', 'USD', 'original design', 'USD'], rows);
+  const prices = markdownTable(
+    ['What', 'Price (us-east-1)', 'Source'],
+    Object.values(PRICES).map((price) => [price.what, priceText(price.usd, price.unit), price.source]),
+  );
+  return [
+    text,
+    table,
+    `Prices: AWS list prices for us-east-1, checked against the pages below on ${PRICES_CHECKED}; free tiers left out.`,
+    prices,
+  ];
+}
+
+function sweepDetail(sweep: SweepLine[]): string {
+  if (sweep.length === 0) return '';
+  const rows = sweep.map((line) => [int(line.tracked), int(line.calls), fixed(line.seconds, 1)]);
+  return `**Daily sweep** (against the fake Security Hub, which enforces the documented rate of about 3 GetFindings calls per second):\n\n${markdownTable(['Tracked findings', 'GetFindings calls', 'Seconds'], rows)}`;
+}
+
+function readmeBlock({ results, sweep }: DocInput): string {
+  const rows: string[][] = [];
+  const t = results.throughput;
+  if (t) rows.push(['`process` throughput', `${int(t.findingsPerSec)} findings/s (${fixed(t.ratio, 2)} × JSON.parse alone)`]);
+  if (results.tick) rows.push([`\`tick\` over ${int(results.tick.tracked)} tracked findings`, `${fixed(results.tick.seconds, 1)} s`]);
+  if (results.render.microsPerEmail !== null) rows.push(['rendering one email', `${int(results.render.microsPerEmail)} µs`]);
+  if (results.lambda) {
+    const loads = Object.values(results.lambda).map((size) => size.initMs);
+    rows.push(['Lambda load time over bare Node.js', `${fixed(Math.min(...loads), 0)}–${fixed(Math.max(...loads), 0)} ms`]);
+  }
+  const c = results.cost;
+  if (c.perMillionFindingsUsd !== null && c.seedDesignPerMillionUsd !== null)
+    rows.push(['AWS cost per million findings', `${usd(c.perMillionFindingsUsd)} (original design: ${usd(c.seedDesignPerMillionUsd)})`]);
+  const largest = sweep[sweep.length - 1];
+  if (largest)
+    rows.push([`daily sweep, ${int(largest.tracked)} tracked`, `${int(largest.calls)} GetFindings calls, ${fixed(largest.seconds, 0)} s`]);
+  return `${markdownTable(['', 'Latest run'], rows)}\n\nHow these are measured, the targets, and the full results: [docs/benchmarks.md](docs/benchmarks.md).`;
+}
+
+function priceText(value: number, unit: string): string {
+  if (value === 0) return 'free';
+  if (value < 1e-4) return `$${Number((value * 1e6).toPrecision(6))} per million ${unit}s`;
+  if (value < 1e-2) return `$${Number((value * 1e3).toPrecision(6))} per 1,000 ${unit}s`;
+  return `$${value} per ${unit}`;
+}
+
+function quantity(value: number): string {
+  return value >= 100 ? int(value) : value.toFixed(value >= 1 ? 1 : 3);
+}

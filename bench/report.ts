@@ -1,0 +1,146 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release } from 'node:os';
+import { type Gap, type Results, TARGETS } from './results.js';
+
+/**
+ * Turns the results into the table printed on stdout and kept, with the
+ * machine facts and the details, between markers in docs/benchmarks.md (and
+ * a short version in the README's "Performance and cost" section).
+ */
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  node: string;
+  os: string;
+  loadAtStart: string;
+}
+
+export function machineFacts(): Machine {
+  const list = cpus();
+  return {
+    cores: list.length,
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    loadAtStart: loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' / '),
+  };
+}
+
+export type Row = [measurement: string, result: string, target: string, verdict: string];
+
+const MET = 'met';
+const MISSED = '**missed**';
+
+function verdict(ok: boolean | undefined): string {
+  return ok === undefined ? '' : ok ? MET : MISSED;
+}
+
+/** The main table: one row per measurement, with its target where the project set one. */
+export function summaryRows(results: Results, sweep: SweepLine[]): Row[] {
+  const rows: Row[] = [];
+  const t = results.throughput;
+  if (t) {
+    rows.push([`\`process\`, ${int(t.findings)} findings`, `${int(t.findingsPerSec)} findings/s`, '', '']);
+    rows.push(['`JSON.parse` alone, same bytes', `${int(t.parseOnlyPerSec)} findings/s`, '', '']);
+    rows.push([
+      'throughput ratio (process / parse)',
+      fixed(t.ratio, 2),
+      `≥ ${TARGETS.throughputRatio}`,
+      verdict(t.ratio >= TARGETS.throughputRatio),
+    ]);
+  } else rows.push(['throughput', 'not measured', `ratio ≥ ${TARGETS.throughputRatio}`, '']);
+  const tick = results.tick;
+  rows.push(
+    tick ? [`\`tick\`, ${int(tick.tracked)} tracked (10% due)`, `${fixed(tick.seconds, 1)} s`, '', ''] : ['`tick`', 'not measured', '', ''],
+  );
+  const micros = results.render.microsPerEmail;
+  rows.push([
+    'render one email',
+    micros === null ? 'not measured' : `${int(micros)} µs`,
+    `< ${int(TARGETS.renderMicros)} µs`,
+    micros === null ? '' : verdict(micros < TARGETS.renderMicros),
+  ]);
+  if (results.lambda) {
+    for (const [name, size] of Object.entries(results.lambda)) {
+      rows.push([
+        `Lambda \`${name}\`: zip, gzip of index.mjs, load`,
+        `${kb(size.bytes)}, ${kb(size.gzipBytes)}, ${fixed(size.initMs, 0)} ms`,
+        `< ${TARGETS.initMs} ms`,
+        verdict(size.initMs < TARGETS.initMs),
+      ]);
+    }
+  } else rows.push(['Lambda bundles', 'not measured', `< ${TARGETS.initMs} ms each`, '']);
+  const c = results.cost;
+  rows.push(['AWS cost per million findings', usd(c.perMillionFindingsUsd), '', '']);
+  rows.push(['original design, same stream', usd(c.seedDesignPerMillionUsd), '', '']);
+  rows.push([
+    'cost ratio',
+    c.ratio === null ? 'not measured' : fixed(c.ratio, 4),
+    `≤ ${TARGETS.costRatio}`,
+    c.ratio === null ? '' : verdict(c.ratio <= TARGETS.costRatio),
+  ]);
+  for (const line of sweep)
+    rows.push([`daily sweep, ${int(line.tracked)} tracked`, `${int(line.calls)} GetFindings calls, ${fixed(line.seconds, 1)} s`, '', '']);
+  return rows;
+}
+
+export interface SweepLine {
+  tracked: number;
+  calls: number;
+  seconds: number;
+}
+
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** A plain-text rendering of the same table for the terminal. */
+export function textTable(header: string[], rows: string[][]): string {
+  const all = [header, ...rows].map((row) => row.map((cell) => cell.replaceAll('`', '').replaceAll('**', '')));
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(all[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
+}
+
+export function gapsMarkdown(gaps: Gap[]): string {
+  if (gaps.length === 0) return '';
+  return `\n**Not measured in this run:**\n\n${gaps.map((gap) => `- ${gap.what}: ${gap.reason}`).join('\n')}\n`;
+}
+
+/** Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, or appends the block when the markers are missing. */
+export function replaceBetweenMarkers(path: string, name: string, body: string, fallback: string): void {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const block = `${begin}\n${body.trim()}\n${end}`;
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : fallback;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  const next =
+    from !== -1 && to > from ? `${text.slice(0, from)}${block}${text.slice(to + end.length)}` : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next.endsWith('\n') ? next : `${next}\n`);
+}
+
+export function int(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+export function fixed(value: number, digits: number): string {
+  return value.toFixed(digits);
+}
+
+export function usd(value: number | null): string {
+  if (value === null) return 'not measured';
+  return value >= 100 ? `$${value.toFixed(0)}` : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`;
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KB`;
+}

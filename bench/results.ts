@@ -1,0 +1,30 @@
+import type { LambdaSize } from './cold-start.js';
+import type { ThroughputResult } from './throughput.js';
+import type { TickResult } from './tick.js';
+
+/**
+ * The shape of bench/results.json. Other tools read it, so its fields are
+ * fixed; a measurement that could not be made is null, and the reason is
+ * written to docs/benchmarks.md.
+ */
+export interface Results {
+  throughput: ThroughputResult | null;
+  tick: TickResult | null;
+  render: { microsPerEmail: number | null };
+  lambda: Record<string, LambdaSize> | null;
+  cost: { perMillionFindingsUsd: number | null; seedDesignPerMillionUsd: number | null; ratio: number | null };
+}
+
+/** The targets the project set for itself. */
+export const TARGETS = {
+  throughputRatio: 0.5,
+  renderMicros: 1000,
+  initMs: 80,
+  costRatio: 0.05,
+} as const;
+
+/** A measurement that is missing, and why. */
+export interface Gap {
+  what: string;
+  reason: string;
+}

@@ -1,0 +1,128 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureColdStart } from './cold-start.js';
+import { type CostReport, measureCost } from './cost-run.js';
+import { writeDocs } from './docs.js';
+import { log, round } from './measure.js';
+import { loadOptional } from './optional.js';
+import { machineFacts, type SweepLine, summaryRows, textTable } from './report.js';
+import type { Gap, Results } from './results.js';
+import { measureThroughput } from './throughput.js';
+import { measureTick } from './tick.js';
+import { createWorkspace, repoRoot } from './workspace.js';
+
+/**
+ * `npm run bench`: generates its own data, runs every measurement several
+ * times (medians reported), writes bench/results.json, prints the table and
+ * refreshes docs/benchmarks.md and the README's "Performance and cost".
+ *
+ * BENCH_FINDINGS and BENCH_RUNS shrink a run while working on the benchmark
+ * itself; the published numbers use the defaults.
+ */
+
+const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const COLD_START_RUNS = 10;
+const SWEEP_SIZES = [1_000, 10_000, 100_000];
+
+type Render = () => Promise<{ microsPerEmail: number; templateBytes?: number }> | { microsPerEmail: number; templateBytes?: number };
+type Sweep = (tracked: number) => Promise<{ calls: number; seconds: number }> | { calls: number; seconds: number };
+
+// The SDK clients of the cost run would warn about Node 20 on every start; the warning says nothing about the bench.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const started = performance.now();
+const machine = machineFacts();
+const now = new Date();
+const workspace = createWorkspace();
+const gaps: Gap[] = [];
+const results: Results = {
+  throughput: null,
+  tick: null,
+  render: { microsPerEmail: null },
+  lambda: null,
+  cost: { perMillionFindingsUsd: null, seedDesignPerMillionUsd: null, ratio: null },
+};
+
+try {
+  log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadAtStart}`);
+  const throughput = await measureThroughput(workspace, { findings: FINDINGS, runs: RUNS, now });
+  results.throughput = throughput.result;
+
+  const tick = await measureTick(workspace, { tracked: FINDINGS, runs: RUNS, now });
+  results.tick = tick.result;
+
+  let templateBytes: number | undefined;
+  const render = await loadOptional<Render>('render-email.ts', 'measureRender');
+  if ('fn' in render) {
+    const measured = await render.fn();
+    results.render.microsPerEmail = measured.microsPerEmail;
+    templateBytes = measured.templateBytes;
+    log(`render: ${measured.microsPerEmail.toFixed(0)} µs per email`);
+  } else gaps.push({ what: 'render (µs per email)', reason: render.reason });
+
+  const coldStart = await measureColdStart(workspace, { runs: COLD_START_RUNS });
+  if (coldStart) results.lambda = coldStart.result;
+  else gaps.push({ what: 'Lambda sizes and load times', reason: '`npm run build` wrote no zip to dist/lambda' });
+
+  const cost: CostReport | { reason: string } = await measureCost(workspace, { now });
+  if ('reason' in cost) gaps.push({ what: 'AWS cost per million findings', reason: cost.reason });
+  else results.cost = cost.result;
+
+  const sweep: SweepLine[] = [];
+  const sweeper = await loadOptional<Sweep>('sweep.ts', 'measureSweep');
+  if ('fn' in sweeper) {
+    for (const tracked of SWEEP_SIZES) {
+      const measured = await sweeper.fn(tracked);
+      sweep.push({ tracked, calls: measured.calls, seconds: measured.seconds });
+      log(`sweep ${tracked}: ${measured.calls} calls, ${measured.seconds.toFixed(1)} s`);
+    }
+  } else gaps.push({ what: 'daily sweep (calls and seconds against tracked findings)', reason: sweeper.reason });
+
+  const rounded = roundResults(results);
+  writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(rounded, null, 2)}\n`);
+  const rows = summaryRows(rounded, sweep);
+  process.stdout.write(`\n${textTable(['Measurement', 'Result', 'Target', ''], rows)}\n`);
+  writeDocs({
+    results: rounded,
+    rows,
+    gaps,
+    machine,
+    throughput: throughput.detail,
+    tick: tick.detail,
+    coldStart: coldStart?.detail,
+    cost: 'reason' in cost ? undefined : cost,
+    sweep,
+    templateBytes,
+    minutes: (performance.now() - started) / 60_000,
+    date: now,
+  });
+  log(`done in ${((performance.now() - started) / 60_000).toFixed(1)} min; wrote bench/results.json and docs/benchmarks.md`);
+} finally {
+  workspace.remove();
+}
+
+function roundResults(r: Results): Results {
+  return {
+    throughput: r.throughput && {
+      findings: r.throughput.findings,
+      findingsPerSec: round(r.throughput.findingsPerSec, 4),
+      parseOnlyPerSec: round(r.throughput.parseOnlyPerSec, 4),
+      ratio: round(r.throughput.ratio, 3),
+    },
+    tick: r.tick && { tracked: r.tick.tracked, seconds: round(r.tick.seconds, 3) },
+    render: { microsPerEmail: r.render.microsPerEmail === null ? null : round(r.render.microsPerEmail, 3) },
+    lambda:
+      r.lambda &&
+      Object.fromEntries(
+        Object.entries(r.lambda).map(([name, size]) => [
+          name,
+          { bytes: size.bytes, gzipBytes: size.gzipBytes, initMs: round(size.initMs, 3) },
+        ]),
+      ),
+    cost: {
+      perMillionFindingsUsd: r.cost.perMillionFindingsUsd === null ? null : round(r.cost.perMillionFindingsUsd, 3),
+      seedDesignPerMillionUsd: r.cost.seedDesignPerMillionUsd === null ? null : round(r.cost.seedDesignPerMillionUsd, 3),
+      ratio: r.cost.ratio === null ? null : round(r.cost.ratio, 3),
+    },
+  };
+}
