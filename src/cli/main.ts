@@ -1,5 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidPolicyError, SechubAlertsError } from '../core/errors.js';
+import { POLL_HELP, runPoll } from './commands/poll.js';
 import { PREVIEW_HELP, runPreview } from './commands/preview.js';
 import { PROCESS_HELP, runProcess } from './commands/process.js';
 import { runTick, TICK_HELP } from './commands/tick.js';
@@ -11,6 +12,7 @@ type Command = { run: (args: string[]) => Promise<number>; summary: string; help
 const COMMANDS: Record<string, Command> = {
   process: { run: runProcess, summary: 'read findings and send the emails that are due', help: PROCESS_HELP },
   tick: { run: runTick, summary: 'send due reminders and delayed first emails for tracked findings', help: TICK_HELP },
+  poll: { run: runPoll, summary: 'pull updated findings from Security Hub and handle them like process', help: POLL_HELP },
   'validate-config': { run: runValidateConfig, summary: 'check a policy file', help: VALIDATE_HELP },
   preview: { run: runPreview, summary: 'render the email for the first finding in a file', help: PREVIEW_HELP },
 };
