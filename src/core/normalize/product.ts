@@ -10,7 +10,7 @@ const PRODUCT_ARN =
 const LOOSE_PRODUCT = /(?:^|[:/])product(?:v2)?\/([^/\s]+\/[^/\s]+)/;
 
 export interface ProductIdentity {
-  /** "aws/guardduty", "prowler/prowler": the part after product/ or productv2/. */
+  /** "aws/guardduty", "prowler/prowler": the part after product/ or productv2/ ("untrusted:<arn>" for a false AWS claim). */
   productKey: string;
   /** AWS product short name when the ARN is a genuine AWS product ARN, else "other". */
   product: string;
@@ -32,11 +32,26 @@ export function identifyProduct(arn: string, expect: { region?: string; partitio
       vendor === 'aws' &&
       (expect.region === undefined || expect.region === region) &&
       (expect.partition === undefined || expect.partition === partition);
-    return { productKey, product: trusted ? name : 'other', partition, region };
+    return {
+      productKey: trusted || vendor !== 'aws' ? productKey : untrustedKey(arn),
+      product: trusted ? name : 'other',
+      partition,
+      region,
+    };
   }
   const loose = LOOSE_PRODUCT.exec(arn);
-  if (loose?.[1]) return { productKey: loose[1], product: 'other' };
+  if (loose?.[1]) return { productKey: loose[1].startsWith('aws/') ? untrustedKey(arn) : loose[1], product: 'other' };
   return undefined;
+}
+
+/**
+ * The product key of an ARN that claims an AWS product but is not in its
+ * exact form. It must differ from the genuine product's key: the key is
+ * part of a finding's identity, and a spoofed finding sharing it could
+ * close or silence the genuine finding with the same id.
+ */
+function untrustedKey(arn: string): string {
+  return `untrusted:${arn.slice(0, 200)}`;
 }
 
 const STANDARD_NAMES: [RegExp, string][] = [
