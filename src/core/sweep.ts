@@ -1,20 +1,11 @@
 import { type Counts, emptyCounts, type NotificationEngine } from './engine.js';
-import { SecurityHubError } from './errors.js';
-import type { Finding } from './finding.js';
-import { extractFindings } from './normalize/extract.js';
 import type { Policy } from './policy.js';
 import type { CursorStore, FindingStore } from './ports.js';
-import { byIdThenKey, byKey, chooseStrategy, compare, entryOf, type SweepStrategy, scanScope, type TrackedEntry } from './sweep-plan.js';
-import {
-  type FindingApi,
-  type FindingPage,
-  type FindingQuery,
-  type FindingQueryReader,
-  idsPerLookup,
-  lookupQuery,
-  scanQuery,
-} from './sweep-query.js';
+import { chooseStrategy, entryOf, type SweepStrategy, type TrackedEntry } from './sweep-plan.js';
+import type { FindingApi, FindingQueryReader } from './sweep-query.js';
+import { Settler } from './sweep-settle.js';
 import { emptyTotals, parseSweepState, type SweepRun, type SweepState, type SweepTotals, serializeSweepState } from './sweep-state.js';
+import { lookupWalk, scanWalk, type WalkContext } from './sweep-walks.js';
 
 export interface SweepOptions {
   store: FindingStore & CursorStore;
@@ -70,6 +61,7 @@ export class Sweep {
     this.name = options.cursorName ?? 'sweep';
   }
 
+  /** Runs (or continues) the sweep at decision time `now`; the engine's outcomes are added to `counts`. */
   async sweep(now: Date, counts: Counts = emptyCounts()): Promise<SweepResult> {
     const { store, reader } = this.options;
     const startCalls = reader.calls;
@@ -87,22 +79,40 @@ export class Sweep {
     this.run = run;
     run.totals.invocations++;
     await this.save(state);
+    const result = (done: boolean): SweepResult => ({
+      done,
+      skipped: false,
+      resumed,
+      groups: run.groups,
+      totals: run.totals,
+      calls: reader.calls - startCalls,
+    });
 
+    const settler = new Settler({
+      ...this.options,
+      totals: run.totals,
+      notMissingAfter: Date.parse(run.startedAt) - (this.options.graceMs ?? HOUR),
+      concurrency: this.options.concurrency ?? 8,
+      now,
+      counts,
+    });
+    const walk: WalkContext = {
+      ...this.options,
+      settler,
+      run,
+      save: () => this.save(state),
+      shouldStop: this.options.shouldStop ?? (() => false),
+    };
     while (run.group < run.groups.length) {
       const group = run.groups[run.group]!;
       const mine = entries.filter((entry) => entry.api === group.api);
-      const finished =
-        group.strategy === 'lookup' ? await this.lookup(mine, state, now, counts) : await this.scan(mine, state, now, counts);
-      if (!finished) {
+      if (!(await (group.strategy === 'lookup' ? lookupWalk : scanWalk)(mine, walk))) {
         await this.save(state);
-        return { done: false, skipped: false, resumed, groups: run.groups, totals: run.totals, calls: reader.calls - startCalls };
+        return result(false);
       }
-      const inactive = run.totals.closed + run.totals.missing - sumInactive(run.measured);
-      run.measured[group.api] = {
-        tracked: group.tracked,
-        inactive,
-        scanned: group.strategy === 'scan' ? run.scanned : state.history[group.api]?.scanned,
-      };
+      const inactive = run.totals.closed + run.totals.missing - (run.measured.asff?.inactive ?? 0) - (run.measured.ocsf?.inactive ?? 0);
+      const scanned = group.strategy === 'scan' ? run.scanned : state.history[group.api]?.scanned;
+      run.measured[group.api] = { tracked: group.tracked, inactive, scanned };
       Object.assign(run, {
         group: run.group + 1,
         after: undefined,
@@ -114,7 +124,7 @@ export class Sweep {
       await this.save(state);
     }
     await this.save({ completedAt: now.toISOString(), history: { ...state.history, ...run.measured } });
-    return { done: true, skipped: false, resumed, groups: run.groups, totals: run.totals, calls: reader.calls - startCalls };
+    return result(true);
   }
 
   private notDue(state: SweepState, now: Date): boolean {
@@ -139,167 +149,6 @@ export class Sweep {
     return entries;
   }
 
-  /** Strategy 1: look every tracked finding up by id, in batches, in key order. */
-  private async lookup(entries: TrackedEntry[], state: SweepState, now: Date, counts: Counts): Promise<boolean> {
-    const run = this.run!;
-    const todo = entries.filter((entry) => run.after === undefined || entry.key > run.after).sort(byKey);
-    if (todo.length === 0) return true;
-    const size = idsPerLookup(todo[0]!.api);
-    for (let i = 0; i < todo.length; i += size) {
-      if (this.options.shouldStop?.()) return false;
-      const batch = todo.slice(i, i + size);
-      await this.confirm(batch, now, counts);
-      run.after = batch.at(-1)!.key;
-      await this.save(state);
-    }
-    return true;
-  }
-
-  /**
-   * Strategy 2: page through the active findings in scope, sorted by id, and
-   * walk the tracked findings in the same order. A tracked finding the scan
-   * passes without seeing is looked up by id before anything is concluded.
-   * The saved position (settledId, settledKey) marks how far every tracked
-   * finding is settled; after a restart, those beyond it are looked up.
-   */
-  private async scan(entries: TrackedEntry[], state: SweepState, now: Date, counts: Counts): Promise<boolean> {
-    const run = this.run!;
-    if (entries.length === 0) return true;
-    const sorted = entries.sort(byIdThenKey);
-    const index = new Map(sorted.map((entry) => [entry.key, entry]));
-    const settled = run.settledId === undefined ? undefined : { id: run.settledId, key: run.settledKey ?? '' };
-    const isSettled = (entry: TrackedEntry) =>
-      settled !== undefined && (compare(entry.id, settled.id) || compare(entry.key, settled.key)) <= 0;
-    let next = sorted.findIndex((entry) => !isSettled(entry));
-    if (next < 0) next = sorted.length;
-    const query = scanQuery(sorted[0]!.api, scanScope(this.options.policy, sorted));
-    const size = idsPerLookup(query.api);
-    const seen = new Set<string>();
-    let unseen: TrackedEntry[] = [];
-    let firstUnseen = next;
-    let token = run.nextToken;
-    let restarted = false;
-    /** Everything before `sorted[upTo]` is settled. */
-    const mark = (upTo: number) => {
-      const last = sorted[upTo - 1];
-      if (last) Object.assign(run, { settledId: last.id, settledKey: last.key });
-    };
-
-    for (let more = true; more; ) {
-      if (this.options.shouldStop?.()) return false;
-      let page: FindingPage;
-      try {
-        page = await this.options.reader.page(query, token);
-      } catch (error) {
-        // A page token saved by an earlier invocation may have expired: scan again from the start, once.
-        if (token === undefined || restarted || !(error instanceof SecurityHubError)) throw error;
-        this.options.onProblem?.(`scan could not continue from its saved page (${error.message}); scanning from the start`);
-        restarted = true;
-        token = undefined;
-        continue;
-      }
-      run.scanned += page.findings.length;
-      const found = [...this.normalize(page.findings, query).values()];
-      const fresh = found.filter((finding) => index.has(finding.key) && !isSettled(index.get(finding.key)!));
-      for (const finding of fresh) seen.add(finding.key);
-      await this.each(fresh, (finding) => this.settle(index.get(finding.key)!, finding, now, counts));
-      const pageMax = found.reduce<string | undefined>(
-        (max, finding) => (max === undefined || finding.id > max ? finding.id : max),
-        undefined,
-      );
-      more = page.nextToken !== undefined;
-      token = page.nextToken;
-      // Entries below the page's highest id can no longer appear (ties wait for the next page).
-      while (next < sorted.length && (!more || (pageMax !== undefined && sorted[next]!.id < pageMax))) {
-        const entry = sorted[next++]!;
-        if (!seen.has(entry.key)) {
-          if (unseen.length === 0) firstUnseen = next - 1;
-          unseen.push(entry);
-        }
-        if (unseen.length === size || (!more && next === sorted.length && unseen.length > 0)) {
-          if (this.options.shouldStop?.()) return false;
-          await this.confirm(unseen, now, counts);
-          unseen = [];
-          mark(next);
-          await this.save(state);
-        }
-      }
-      mark(unseen.length === 0 ? next : firstUnseen);
-      run.nextToken = token;
-      await this.save(state);
-    }
-    return true;
-  }
-
-  /** Looks a batch up by id and settles each entry with what Security Hub returned, or with nothing. */
-  private async confirm(batch: TrackedEntry[], now: Date, counts: Counts): Promise<void> {
-    const query = lookupQuery(
-      batch[0]!.api,
-      batch.map((entry) => entry.id),
-    );
-    const found = new Map<string, Finding>();
-    let token: string | undefined;
-    do {
-      const page = await this.options.reader.page(query, token);
-      for (const [key, finding] of this.normalize(page.findings, query)) found.set(key, finding);
-      token = page.nextToken;
-    } while (token !== undefined);
-    const ids = new Set([...found.values()].map((finding) => finding.id));
-    await this.each(batch, (entry) => this.settle(entry, found.get(entry.key), now, counts, ids.has(entry.id)));
-  }
-
-  /** Acts on one tracked finding given what Security Hub says of it. */
-  private async settle(entry: TrackedEntry, finding: Finding | undefined, now: Date, counts: Counts, idSeen = false): Promise<void> {
-    const { totals } = this.run!;
-    const { engine, store } = this.options;
-    totals.checked++;
-    if (finding?.open) {
-      totals.active++;
-      // A newer version may refresh the stored snapshot (or be due a reminder); an unchanged one waits for the tick.
-      if (finding.updatedAt > entry.updatedAt) await engine.handleCounted(finding, now, counts);
-      return;
-    }
-    if (finding) {
-      totals.closed++;
-      if (!(await engine.handleCounted(finding, now, counts))) totals.failed++;
-      return;
-    }
-    const tooRecent = Date.parse(entry.updatedAt) > Date.parse(this.run!.startedAt) - (this.options.graceMs ?? HOUR);
-    if (tooRecent || idSeen) {
-      // Not returned yet (eventual consistency) or returned under another identity: conclude nothing.
-      totals.deferred++;
-      return;
-    }
-    totals.missing++;
-    const record = await store.get(entry.key);
-    if (!record?.open) return;
-    if (!(await engine.handleCounted({ ...record.snapshot, open: false }, now, counts, record))) totals.failed++;
-  }
-
-  private normalize(raws: unknown[], query: FindingQuery): Map<string, Finding> {
-    const found = new Map<string, Finding>();
-    raws.forEach((raw, i) => {
-      for (const item of extractFindings(raw, `${query.api === 'asff' ? 'GetFindings' : 'GetFindingsV2'}/${i}`)) {
-        if (item.kind !== 'finding') {
-          this.options.onProblem?.(`unreadable finding from Security Hub: ${item.where}: ${item.reason}`);
-          continue;
-        }
-        const before = found.get(item.finding.key);
-        if (!before || item.finding.updatedAt > before.updatedAt) found.set(item.finding.key, item.finding);
-      }
-    });
-    return found;
-  }
-
-  private async each<T>(items: T[], act: (item: T) => Promise<void>): Promise<void> {
-    const limit = Math.max(1, this.options.concurrency ?? 8);
-    let at = 0;
-    const worker = async () => {
-      while (at < items.length) await act(items[at++]!);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  }
-
   /** Saves progress; the run's call count is brought up to date first. */
   private async save(state: SweepState): Promise<void> {
     if (this.run) {
@@ -310,6 +159,20 @@ export class Sweep {
   }
 }
 
-function sumInactive(measured: SweepRun['measured']): number {
-  return (measured.asff?.inactive ?? 0) + (measured.ocsf?.inactive ?? 0);
+/**
+ * The scheduled work (the daily function, `tick --security-hub`): the sweep,
+ * then, once every tracked finding was confirmed, due reminders and delayed
+ * first notifications, so none goes out for a finding that closed meanwhile.
+ * A sweep stopped early leaves the reminders to the invocation that ends it.
+ */
+export async function sweepThenTick(
+  sweep: Sweep,
+  engine: NotificationEngine,
+  now: Date,
+  counts: Counts = emptyCounts(),
+): Promise<{ sweep: SweepResult; ticked: boolean; counts: Counts }> {
+  const result = await sweep.sweep(now, counts);
+  if (!result.done) return { sweep: result, ticked: false, counts };
+  await engine.tick(now, counts);
+  return { sweep: result, ticked: true, counts };
 }

@@ -1,5 +1,5 @@
 import { type Counts, emptyCounts } from '../../core/engine.js';
-import { Sweep, type SweepResult } from '../../core/sweep.js';
+import { Sweep, type SweepResult, sweepThenTick } from '../../core/sweep.js';
 import { composeLocal } from '../compose.js';
 import { ENGINE_OPTIONS, engineSettings, parse, parseInstant } from '../options.js';
 import { printSummary } from '../report.js';
@@ -54,18 +54,13 @@ export async function runTick(args: string[]): Promise<number> {
   let sweep: SweepResult | undefined;
   try {
     if (hub) {
-      const options = {
-        store: local.store,
-        engine: local.engine,
-        reader: hub.reader,
-        policy: local.policy,
-        api,
-        shouldStop: signal.stopping,
-      };
-      sweep = await new Sweep({ ...options, onProblem: (line) => process.stderr.write(`sweep: ${line}\n`) }).sweep(now, counts);
+      const { store, engine, policy } = local;
+      const onProblem = (line: string) => process.stderr.write(`sweep: ${line}\n`);
+      const job = new Sweep({ store, engine, policy, reader: hub.reader, api, shouldStop: signal.stopping, onProblem });
+      ({ sweep } = await sweepThenTick(job, engine, now, counts));
+    } else {
+      await local.engine.tick(now, counts);
     }
-    // Reminders only once every tracked finding was confirmed: none for a finding that closed meanwhile.
-    if (!sweep || sweep.done) await local.engine.tick(now, counts);
   } finally {
     signal.dispose();
     await hub?.close();
