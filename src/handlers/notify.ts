@@ -8,13 +8,17 @@ import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
 import { sesClient } from './shared/ses-client.js';
 import { notifyStep } from './shared/workflow-steps.js';
+import { securityHubWriteBack } from './shared/write-back.js';
 
 /**
  * Task "Notify". Input: check-age's `send` result. Claims the record,
  * renders the email, sends it through SES and confirms the record — or, if
- * the record moved on meanwhile, does what the new decision says.
+ * the record moved on meanwhile, does what the new decision says. With
+ * SECURITY_HUB_WRITE_BACK=true it then marks the finding NOTIFIED in
+ * Security Hub.
  */
 const config = readConfig(process.env, ['TABLE_NAME', 'POLICY', 'SECURITY_HUB_WRITE_BACK', 'CLAIM_SECONDS']);
+const writeBack = await securityHubWriteBack(config.SECURITY_HUB_WRITE_BACK, logger);
 
 const step = notifyStep({
   engine: new NotificationEngine({
@@ -23,8 +27,16 @@ const step = notifyStep({
     policy: config.POLICY,
     clock: systemClock,
     ...(config.CLAIM_SECONDS ? { claimMs: config.CLAIM_SECONDS * 1000 } : {}),
+    ...(writeBack
+      ? {
+          afterSend: writeBack.afterSend,
+          onAfterSendError: (error: unknown, finding: { key: string }) =>
+            logger.warn('write-back failed', { key: finding.key, error: error as Error }),
+        }
+      : {}),
   }),
   logger,
+  ...(writeBack ? { flush: writeBack.flush } : {}),
 });
 
 export const handler = async (input: unknown, context?: Context) => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventPatternFor } from '../../src/core/event-pattern.js';
 import { validatePolicy } from '../../src/core/policy.js';
 import type { TrackedRecord } from '../../src/core/record.js';
@@ -14,6 +14,7 @@ import {
   startDynamoDbLocal,
 } from '../support/dynamodb-local.js';
 import { matchesEventPattern } from '../support/event-pattern-matcher.js';
+import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { asff, asffEvent, normalized } from '../support/findings.js';
 import { fixturesRoot } from '../support/fixtures.js';
 import { localWorkflow, type TaskHandler, type TaskVariable } from '../support/local-workflow.js';
@@ -84,6 +85,7 @@ function envelope(finding: Record<string, unknown>, time: string): Event {
 let dynamo: DynamoDbLocal;
 let ses: SesLocal;
 let workflow: ReturnType<typeof localWorkflow>;
+let handlers: Record<TaskVariable, TaskHandler>;
 const invocations: Record<string, number> = {};
 const requests: Record<string, number> = {};
 
@@ -117,13 +119,7 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countRequests' },
   );
-  const counted = (name: string, handler: (input: unknown) => Promise<unknown>): TaskHandler => {
-    return async (input) => {
-      invocations[name] = (invocations[name] ?? 0) + 1;
-      return (await handler(input)) as never;
-    };
-  };
-  const handlers: Record<TaskVariable, TaskHandler> = {
+  handlers = {
     check_record_arn: counted('check-record', checkRecord.handler),
     check_age_arn: counted('check-age', checkAge.handler),
     notify_arn: counted('notify', notify.handler),
@@ -134,6 +130,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([dynamo?.stop(), ses?.stop()]);
 });
+
+/** A task handler that counts its invocations, as Lambda would bill them. */
+function counted(name: string, handler: (input: unknown) => Promise<unknown>): TaskHandler {
+  return async (input) => {
+    invocations[name] = (invocations[name] ?? 0) + 1;
+    return (await handler(input)) as never;
+  };
+}
 
 /** Runs one execution and reports what it cost and which emails arrived. */
 async function deliver(event: Event) {
@@ -304,6 +308,51 @@ describe('logs', () => {
     expect(logs).toContain(normalized(raw).key);
     expect(logs).toContain('"outcome":"notified"');
     expect(logs).not.toMatch(/TITLE-NOT-FOR-LOGS|DESCRIPTION-NOT-FOR-LOGS/);
+  });
+});
+
+describe('Security Hub write-back (SECURITY_HUB_WRITE_BACK=true)', () => {
+  const event = readJson(join(fixturesRoot, 'asff/events/jira-cis-1.2.0-rule-1.22-failed.json'));
+  const raw = event.detail.findings[0]!;
+  let securityHub: FakeSecurityHub;
+  let withWriteBack: ReturnType<typeof localWorkflow>;
+
+  beforeAll(async () => {
+    await resetTable();
+    securityHub = await FakeSecurityHub.start({ rates: { getFindings: false, batchUpdateFindings: false } });
+    securityHub.putAsff([raw]);
+    // A second cold start of notify, configured for write-back.
+    Object.assign(process.env, { SECURITY_HUB_WRITE_BACK: 'true', AWS_ENDPOINT_URL_SECURITYHUB: securityHub.url });
+    vi.resetModules();
+    const notify = await import('../../src/handlers/notify.js');
+    process.env.SECURITY_HUB_WRITE_BACK = 'false';
+    withWriteBack = localWorkflow({ ...handlers, notify_arn: counted('notify', notify.handler) });
+  });
+  afterAll(async () => {
+    await securityHub?.stop();
+  });
+
+  it('marks the finding NOTIFIED after the email, with a note naming the rule and the recipients', async () => {
+    await ses.clear();
+
+    await withWriteBack.execute(replay(event, at(0)));
+
+    expect(await ses.emails()).toHaveLength(1);
+    const updates = securityHub.requests.filter((request) => request.operation === 'BatchUpdateFindings');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.body).toMatchObject({
+      FindingIdentifiers: [{ Id: raw.Id, ProductArn: raw.ProductArn }],
+      Workflow: { Status: 'NOTIFIED' },
+      Note: { Text: expect.stringMatching(/security-team@example\.com.*critical-and-high/) },
+    });
+  });
+
+  it('leaves Security Hub alone when no email goes out', async () => {
+    const before = securityHub.totalCalls();
+
+    await withWriteBack.execute(replay(event, at(60_000)));
+
+    expect(securityHub.totalCalls()).toBe(before);
   });
 });
 
