@@ -12,6 +12,7 @@ const strategy = z.enum(['lookup', 'scan']);
 
 const history = z.object({ tracked: z.number(), scanned: z.number().optional(), inactive: z.number() });
 
+/** Counts of checks: a run that restarts re-checks the batch it stopped in, and counts it again. */
 const totals = z.object({
   /** Tracked findings the sweep looked at. */
   checked: z.number(),

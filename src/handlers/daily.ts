@@ -1,0 +1,67 @@
+import type { Context } from 'aws-lambda';
+import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
+import { createSecurityHubClient } from '../adapters/securityhub/securityhub-client.js';
+import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js';
+import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
+import { SesMailer } from '../adapters/ses/ses-mailer.js';
+import { NotificationEngine } from '../core/engine.js';
+import { systemClock } from '../core/ports.js';
+import { Sweep, sweepThenTick } from '../core/sweep.js';
+import { readConfig } from './shared/config.js';
+import { dynamoDbClient } from './shared/dynamodb-client.js';
+import { logger } from './shared/logger.js';
+import { sesClient } from './shared/ses-client.js';
+
+/**
+ * The scheduled function "daily" (an EventBridge schedule invokes it): sweeps
+ * Security Hub, resolving tracked findings that are no longer active, then
+ * sends the reminders and delayed first emails that are due. A sweep that
+ * cannot finish before the deadline saves its cursor and the next invocation
+ * continues it; a new sweep starts at most every 20 hours, so the schedule may
+ * run hourly (prompt continuation, reminders on the hour) without sweeping hourly.
+ */
+const config = readConfig(process.env, ['TABLE_NAME', 'POLICY', 'SECURITY_HUB_WRITE_BACK']);
+const SWEEP_EVERY_MS = 20 * 3_600_000;
+/** Time kept back for the reminders and a clean stop: a quarter of the invocation, at most three minutes. */
+const MAX_RESERVE_MS = 180_000;
+
+const securityHub = createSecurityHubClient();
+const store = new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME });
+const writeBack = config.SECURITY_HUB_WRITE_BACK ? new SecurityHubWriteBack(securityHub, (message) => logger.warn(message)) : undefined;
+const engine = new NotificationEngine({
+  store,
+  mailer: new SesMailer({ client: sesClient }),
+  policy: config.POLICY,
+  clock: systemClock,
+  afterSend: writeBack?.afterSend,
+  onAfterSendError: (error, finding) => logger.warn('write-back failed', { key: finding.key, error: String(error) }),
+});
+
+export const handler = async (_event: unknown, context?: Context) => {
+  if (context) logger.addContext(context);
+  const reserve = Math.min(MAX_RESERVE_MS, (context?.getRemainingTimeInMillis() ?? 0) / 4);
+  const reader = new SecurityHubReader(securityHub, {
+    onRetry: (error, retry) => logger.info('Security Hub retry', { error: (error as Error).name, retry }),
+  });
+  const sweep = new Sweep({
+    store,
+    engine,
+    reader,
+    policy: config.POLICY,
+    everyMs: SWEEP_EVERY_MS,
+    shouldStop: () => context !== undefined && context.getRemainingTimeInMillis() < reserve,
+    onProblem: (message) => logger.warn(message),
+  });
+  const run = await sweepThenTick(sweep, engine, new Date());
+  await writeBack?.flush();
+  const { done, skipped, resumed, groups, totals } = run.sweep;
+  const result = {
+    sweep: { done, skipped, resumed, strategies: groups.map((g) => `${g.api}:${g.strategy}`), ...totals },
+    ticked: run.ticked,
+    counts: run.counts,
+    calls: reader.calls,
+    throttled: reader.throttled,
+  };
+  logger.info('daily run', result);
+  return result;
+};
