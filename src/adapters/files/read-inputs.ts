@@ -79,7 +79,7 @@ async function* readSource(stream: AsyncIterable<unknown>, where: string, limits
   const head: Buffer[] = [];
   let size = 0;
   try {
-    while (size <= limits.wholeBytes) {
+    while (size <= limits.wholeBytes || !enoughToTell(head, size)) {
       const next = await iterator.next();
       if (next.done) {
         yield* parseWhole(Buffer.concat(head), where, limits);
@@ -123,7 +123,8 @@ async function* parseWhole(buffer: Buffer, where: string, limits: ReadLimits): A
  * its first line is a JSON value by itself and more follows (no document
  * can be that). A first line that is broken is let off when one of the next
  * few lines is a whole object or array on its own, as JSON Lines are; the
- * lines of a pretty-printed document never are.
+ * lines of a pretty-printed document never are, except the elements of an
+ * array that opens with a lone `[`.
  */
 function looksLikeJsonLines(head: Buffer[], complete: boolean): boolean {
   const sample = Buffer.concat(head).subarray(0, MIB);
@@ -133,7 +134,15 @@ function looksLikeJsonLines(head: Buffer[], complete: boolean): boolean {
   const [first, ...next] = filled;
   if (first === undefined) return false;
   if (parses(first)) return next.length > 0 || !complete;
-  return first.length > 2 && next.slice(0, 4).some((line) => /^[[{]/.test(line) && line.length > 2 && parses(line));
+  return first !== '[' && next.slice(0, 4).some((line) => /^[[{]/.test(line) && line.length > 2 && parses(line));
+}
+
+/** Whether the head of an input holds enough lines for `looksLikeJsonLines` to judge. */
+function enoughToTell(head: Buffer[], size: number): boolean {
+  if (size >= MIB) return true;
+  let newlines = 0;
+  for (const chunk of head) for (let at = chunk.indexOf(0x0a); at !== -1 && newlines < 6; at = chunk.indexOf(0x0a, at + 1)) newlines++;
+  return newlines >= 6;
 }
 
 function parses(text: string): boolean {
