@@ -1,0 +1,77 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SECURITY_HUB_RATES } from '../src/adapters/securityhub/rate-limiter.js';
+import type { SweepStrategy } from '../src/core/sweep-plan.js';
+import { type Fate, population, sweepHarness } from '../test/sweep/sweep-harness.js';
+
+/** What one sweep cost. */
+export interface SweepMeasurement {
+  tracked: number;
+  strategy: string;
+  /** Security Hub requests made. */
+  calls: number;
+  /** Wall time against the local fake, which answers at once (the sweep's own work: store, engine, parsing). */
+  seconds: number;
+  /** The least time the calls take at the documented GetFindings rate (3 per second, bursts of 6). */
+  pacedSeconds: number;
+  /** The calls the other strategy was estimated to need. */
+  estimates: Record<SweepStrategy, number>;
+}
+
+const CLOSED: Fate[] = ['archived', 'resolved', 'suppressed', 'passed'];
+
+/** The population of the acceptance test: 65% still active, 30% closed in Security Hub, 5% deleted from it. */
+function fate(i: number): Fate {
+  const slot = i % 20;
+  if (slot < 13) return 'active';
+  if (slot < 19) return CLOSED[i % 4]!;
+  return 'deleted';
+}
+
+/**
+ * Sweeps `tracked` findings against the fake Security Hub (no pacing, so the
+ * local cost shows) and reports the calls, the local time and the time the
+ * calls need at the documented rate. `strategy` forces one; by default the
+ * sweep picks the cheaper.
+ */
+export async function measureSweep(tracked: number, options: { strategy?: SweepStrategy } = {}): Promise<SweepMeasurement> {
+  const now = new Date();
+  const world = population(
+    Array.from({ length: tracked }, (_, i) => fate(i)),
+    now,
+  );
+  const harness = await sweepHarness({ records: world.records });
+  try {
+    harness.fake.putAsff(world.asff);
+    const started = performance.now();
+    const result = await harness.sweep({ strategy: options.strategy }).sweep(now);
+    const seconds = (performance.now() - started) / 1000;
+    const { perSecond, burst } = SECURITY_HUB_RATES.getFindings;
+    return {
+      tracked,
+      strategy: result.groups.map((group) => group.strategy).join('+'),
+      calls: result.calls,
+      seconds,
+      pacedSeconds: Math.max(0, result.calls - burst) / perSecond,
+      estimates: result.groups[0]!.estimates,
+    };
+  } finally {
+    await harness.close();
+    rmSync(dirname(harness.statePath), { recursive: true, force: true });
+  }
+}
+
+// `node --import tsx bench/sweep.ts [sizes...]`: prints both strategies at each size, for docs/sweep.md.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const sizes = process.argv.slice(2).map(Number);
+  for (const tracked of sizes.length > 0 ? sizes : [1_000, 10_000, 100_000]) {
+    for (const strategy of [undefined, 'lookup', 'scan'] as const) {
+      const m = await measureSweep(tracked, { strategy });
+      const label = strategy ?? `auto (${m.strategy})`;
+      process.stdout.write(
+        `${tracked}\t${label}\t${m.calls} calls\t${m.seconds.toFixed(1)} s local\t${(m.pacedSeconds / 60).toFixed(1)} min at 3/s\testimates ${JSON.stringify(m.estimates)}\n`,
+      );
+    }
+  }
+}
