@@ -30,7 +30,7 @@ export interface PollPass {
 }
 
 /** The cursor's name per API, so ASFF and OCSF polling keep separate positions. */
-export function pollCursorName(api: FindingApi): string {
+function pollCursorName(api: FindingApi): string {
   return `poll#${api}`;
 }
 

@@ -56,7 +56,7 @@ export function entryOf(record: TrackedRecord, api: FindingApi = record.snapshot
 }
 
 /** Calls to look up `count` findings by id: one per batch, plus the pages a batch of more than 100 needs. */
-export function lookupCalls(api: FindingApi, count: number): number {
+function lookupCalls(api: FindingApi, count: number): number {
   const batches = Math.ceil(count / idsPerLookup(api));
   const pagesPerBatch = Math.ceil(Math.min(count, idsPerLookup(api)) / QUERY_LIMITS.maxResults) || 1;
   return count === 0 ? 0 : batches * pagesPerBatch;

@@ -25,35 +25,35 @@ export const QUERY_LIMITS = {
   maxResults: 100,
 } as const;
 
-export type StringComparison = 'EQUALS' | 'PREFIX' | 'NOT_EQUALS' | 'PREFIX_NOT_EQUALS';
-export interface StringCondition {
+type StringComparison = 'EQUALS' | 'PREFIX' | 'NOT_EQUALS' | 'PREFIX_NOT_EQUALS';
+interface StringCondition {
   Value: string;
   Comparison: StringComparison;
 }
-export interface DateCondition {
+interface DateCondition {
   Start?: string;
   End?: string;
 }
-export interface SortCriterion {
+interface SortCriterion {
   Field: string;
   SortOrder: 'asc' | 'desc';
 }
 
 /** GetFindings request body (the parts we use). */
-export interface AsffRequest {
+interface AsffRequest {
   Filters: Record<string, StringCondition[] | DateCondition[]>;
   SortCriteria?: SortCriterion[];
   MaxResults: number;
 }
 
-export interface OcsfComposite {
+interface OcsfComposite {
   StringFilters?: { FieldName: string; Filter: StringCondition }[];
   DateFilters?: { FieldName: string; Filter: DateCondition }[];
   Operator: 'AND' | 'OR';
 }
 
 /** GetFindingsV2 request body (the parts we use). */
-export interface OcsfRequest {
+interface OcsfRequest {
   Filters: { CompositeFilters: OcsfComposite[]; CompositeOperator: 'AND' | 'OR' };
   SortCriteria?: SortCriterion[];
   MaxResults: number;

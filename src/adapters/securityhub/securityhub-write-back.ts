@@ -18,7 +18,7 @@ const OCSF_IN_PROGRESS = 2;
 type Pending = { api: 'asff' | 'ocsf'; note: string; findings: Map<string, Finding | FindingSnapshot> };
 
 /** The note left on a finding: who was told, by which rules. */
-export function noteFor(notification: Notification): string {
+function noteFor(notification: Notification): string {
   const what = notification.kind === 'reminder' ? 'Reminder emailed' : 'Emailed';
   const note = `${what} by sechub-alerts to ${notification.to.join(', ')} (rule ${notification.rules.join(', ')})`;
   return note.length <= NOTE_MAX ? note : `${note.slice(0, NOTE_MAX - 1)}…`;
