@@ -1,10 +1,11 @@
 // Bundles each Lambda handler (src/handlers/<name>.ts) into
-// dist/lambda/<name>/index.mjs (ESM, minified, Node 22, source map) and zips it
+// dist/lambda/<name>/index.mjs (ESM, minified, Node 22, source maps; code
+// imported dynamically in chunks/) and zips that directory
 // to dist/lambda/<name>.zip, the file Terraform deploys with handler
 // "index.handler". Each bundle holds only the AWS SDK clients its handler
 // imports. `--outdir DIR` writes elsewhere (tests use it).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
@@ -49,8 +50,12 @@ await Promise.all(
   names.map(async (name) => {
     const dir = join(outdir, name);
     const result = await build({
-      entryPoints: [join(handlersDir, `${name}.ts`)],
-      outfile: join(dir, 'index.mjs'),
+      entryPoints: { index: join(handlersDir, `${name}.ts`) },
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+      // What a handler imports dynamically (notify's Security Hub write-back) goes in a chunk loaded only when used.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       bundle: true,
       platform: 'node',
       target: 'node22',
@@ -68,13 +73,12 @@ await Promise.all(
       logLevel: 'warning',
     });
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(result.metafile));
-    const zip = zipSync(
-      {
-        'index.mjs': [readFileSync(join(dir, 'index.mjs')), { mtime: ZIP_TIME }],
-        'index.mjs.map': [readFileSync(join(dir, 'index.mjs.map')), { mtime: ZIP_TIME }],
-      },
-      { level: 9 },
-    );
+    const files = Object.keys(result.metafile.outputs)
+      .map((path) => relative(dir, resolve(root, path)).split(sep).join('/'))
+      .sort();
+    const zip = zipSync(Object.fromEntries(files.map((file) => [file, [readFileSync(join(dir, file)), { mtime: ZIP_TIME }]])), {
+      level: 9,
+    });
     writeFileSync(join(outdir, `${name}.zip`), zip);
   }),
 );

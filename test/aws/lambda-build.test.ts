@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
@@ -49,10 +49,31 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
+interface Metafile {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }>;
+}
+
+const metafileOf = (name: string) => JSON.parse(readFileSync(join(outdir, name, 'meta.json'), 'utf8')) as Metafile;
+const clientsAmong = (paths: string[]) =>
+  [...new Set(paths.flatMap((path) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(path)?.[1] ?? []))].sort();
+
 function sdkClientsIn(name: string): string[] {
-  const meta = JSON.parse(readFileSync(join(outdir, name, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
-  const clients = Object.keys(meta.inputs).flatMap((path) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(path)?.[1] ?? []);
-  return [...new Set(clients)].sort();
+  return clientsAmong(Object.keys(metafileOf(name).inputs));
+}
+
+/** The SDK clients in index.mjs and the chunks it imports statically: what a cold start loads. */
+function sdkClientsLoadedAtStart(name: string): string[] {
+  const { outputs } = metafileOf(name);
+  const entry = Object.keys(outputs).find((path) => path.endsWith(`/${name}/index.mjs`))!;
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path) || !outputs[path]) return;
+    loaded.add(path);
+    for (const imported of outputs[path].imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entry);
+  return clientsAmong([...loaded].flatMap((path) => Object.keys(outputs[path]!.inputs)));
 }
 
 describe('npm run build: the Lambda bundles', () => {
@@ -65,12 +86,17 @@ describe('npm run build: the Lambda bundles', () => {
     ).toEqual(handlerNames.map((name) => `${name}.zip`));
   });
 
-  it.each(handlerNames)('%s.zip holds index.mjs and its source map, nothing else', (name) => {
+  it.each(handlerNames)('%s.zip holds index.mjs, the chunks it loads on demand, and a source map for each, nothing else', (name) => {
     const entries = unzipSync(readFileSync(join(outdir, `${name}.zip`)));
+    const files = Object.keys(entries);
 
-    expect(Object.keys(entries).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-    const code = new TextDecoder().decode(entries['index.mjs']);
-    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(files).toContain('index.mjs');
+    expect(files.filter((file) => !/^(index|chunks\/[\w-]+)\.mjs(\.map)?$/.test(file))).toEqual([]);
+    for (const file of files.filter((path) => path.endsWith('.mjs'))) {
+      expect(files).toContain(`${file}.map`);
+      const code = new TextDecoder().decode(entries[file]);
+      expect(code).toMatch(new RegExp(`//# sourceMappingURL=${basename(file).replaceAll('.', '\\.')}\\.map\\s*$`));
+    }
   });
 
   it.each(handlerNames)('%s carries only the AWS SDK clients it uses', (name) => {
@@ -79,6 +105,12 @@ describe('npm run build: the Lambda bundles', () => {
     expect(ALLOWED_CLIENTS[name], `no SDK client allowance declared for ${name}`).toBeDefined();
     expect(clients.filter((client) => !ALLOWED_CLIENTS[name]!.includes(client))).toEqual([]);
     expect(clients).toEqual(expect.arrayContaining(REQUIRED_CLIENTS[name] ?? []));
+  });
+
+  it('notify loads the Security Hub client only when write-back is on, not at every cold start', () => {
+    expect(sdkClientsIn('notify')).toContain('client-securityhub');
+    expect(sdkClientsLoadedAtStart('notify')).toEqual(['client-dynamodb', 'client-sesv2']);
+    expect(sdkClientsLoadedAtStart('check-record')).toEqual(['client-dynamodb']);
   });
 
   it.each(handlerNames)('%s loads on Node as an ES module and exports handler', (name) => {
