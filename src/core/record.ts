@@ -40,6 +40,7 @@ const MAX_TEXT = 4000;
 const MAX_RESOURCES = 25;
 const MAX_VULNERABILITIES = 10;
 const MAX_PACKAGES = 10;
+const MAX_ID = 1000;
 
 /** A bounded copy of the finding without its raw document, fit to store. */
 export function snapshotOf(finding: Finding | FindingSnapshot): FindingSnapshot {
@@ -48,13 +49,31 @@ export function snapshotOf(finding: Finding | FindingSnapshot): FindingSnapshot 
     ...rest,
     title: cut(rest.title, 500),
     description: cut(rest.description, MAX_TEXT),
-    types: rest.types.slice(0, 10),
+    accountName: rest.accountName && cut(rest.accountName, 200),
+    productName: cut(rest.productName, 200),
+    types: rest.types.slice(0, 10).map((type) => cut(type, 300)),
+    control: rest.control && {
+      id: cut(rest.control.id, 200),
+      standards: rest.control.standards.slice(0, 20).map((s) => cut(s, 100)),
+      standardIds: rest.control.standardIds.slice(0, 20).map((s) => cut(s, 300)),
+    },
     remediation: rest.remediation && {
       text: rest.remediation.text && cut(rest.remediation.text, MAX_TEXT),
       url: rest.remediation.url && cut(rest.remediation.url, 2000),
     },
-    resources: rest.resources.slice(0, MAX_RESOURCES),
-    vulnerabilities: rest.vulnerabilities.slice(0, MAX_VULNERABILITIES).map((v) => ({ ...v, packages: v.packages.slice(0, MAX_PACKAGES) })),
+    resources: rest.resources.slice(0, MAX_RESOURCES).map((r) => ({
+      type: cut(r.type, 200),
+      id: cut(r.id, MAX_ID),
+      ...(r.region === undefined ? {} : { region: cut(r.region, 50) }),
+    })),
+    vulnerabilities: rest.vulnerabilities.slice(0, MAX_VULNERABILITIES).map((v) => ({
+      id: cut(v.id, 200),
+      packages: v.packages.slice(0, MAX_PACKAGES).map((p) => ({
+        name: cut(p.name, 300),
+        ...(p.version === undefined ? {} : { version: cut(p.version, 100) }),
+        ...(p.fixedIn === undefined ? {} : { fixedIn: cut(p.fixedIn, 100) }),
+      })),
+    })),
   };
 }
 

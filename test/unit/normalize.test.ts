@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractFindings } from '../../src/core/normalize/extract.js';
+import { snapshotOf } from '../../src/core/record.js';
 import { asff, asffEvent, normalized } from '../support/findings.js';
 import { fixture } from '../support/fixtures.js';
 
@@ -125,5 +126,27 @@ describe('input shapes', () => {
   it('skips findings of events that are not imports, such as custom actions', () => {
     const event = { ...asffEvent([asff()]), 'detail-type': 'Security Hub Findings - Custom Action' };
     expect([...extractFindings(event, 'e#')][0]).toMatchObject({ kind: 'skipped' });
+  });
+});
+
+describe('bounds on untrusted sizes', () => {
+  it('rejects a finding whose identity is too long to store, with the reason', () => {
+    const [item] = [
+      ...extractFindings(asff({ id: `arn:aws:guardduty:us-east-1:111122223333:detector/x/finding/${'a'.repeat(2000)}` }), 'big#'),
+    ];
+    expect(item).toEqual({ kind: 'invalid', where: 'big#', reason: 'identity (account, product and id) is longer than 1500 bytes' });
+  });
+
+  it('keeps a stored snapshot small however long its types, resources and packages are', () => {
+    const raw = asff({ title: 't'.repeat(10_000), description: 'd'.repeat(100_000) });
+    raw.Types = Array.from({ length: 500 }, () => 'x'.repeat(10_000));
+    raw.Resources = Array.from({ length: 1000 }, (_, i) => ({
+      Type: 'T'.repeat(5000),
+      Id: `${i}${'r'.repeat(10_000)}`,
+      Region: 'us-east-1',
+    }));
+    const snapshot = snapshotOf(normalized(raw));
+    expect(JSON.stringify(snapshot).length).toBeLessThan(60_000);
+    expect(snapshot.resourceCount).toBe(1000);
   });
 });

@@ -93,8 +93,19 @@ function normalize(value: unknown, where: string): Extracted {
   };
 }
 
+/**
+ * Identities longer than this cannot be stored (DynamoDB partition keys stop at 2,048 bytes); Security Hub's own
+ * ids are at most 512 characters, so only a malformed or hostile finding comes near it.
+ */
+const MAX_KEY_BYTES = 1500;
+const UTF8 = new TextEncoder();
+
 function fromNormalized(result: Finding | string, where: string): Extracted {
-  return typeof result === 'string' ? { kind: 'invalid', where, reason: result } : { kind: 'finding', where, finding: result };
+  if (typeof result === 'string') return { kind: 'invalid', where, reason: result };
+  if (result.key.length * 3 > MAX_KEY_BYTES && UTF8.encode(result.key).length > MAX_KEY_BYTES) {
+    return { kind: 'invalid', where, reason: `identity (account, product and id) is longer than ${MAX_KEY_BYTES} bytes` };
+  }
+  return { kind: 'finding', where, finding: result };
 }
 
 function describe(value: unknown): string {
