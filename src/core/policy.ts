@@ -50,9 +50,11 @@ const ruleSchema = z.strictObject({
     })
     .default({}),
   notify: z.strictObject({
-    to: z.array(z.email({ error: 'expected an email address' }), { error: 'expected a list of email addresses' }).min(1, {
-      error: 'expected at least one email address',
-    }),
+    to: z
+      .array(z.email({ error: 'expected an email address' }), { error: 'expected a list of email addresses' })
+      .min(1, { error: 'expected at least one email address' })
+      // SES sends one email to at most 50 recipients; a list beyond that belongs in a distribution group.
+      .max(50, { error: 'expected at most 50 addresses (use a distribution list for more)' }),
     after: duration('0d'),
     every: z
       .string({ error: 'expected a duration like "15d" or "never"' })

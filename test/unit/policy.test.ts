@@ -95,3 +95,12 @@ describe('rule matching', () => {
     expect(matchingRules(policy, normalized(asff({ account: '999988887777', region: 'eu-west-1' })))).toHaveLength(0);
   });
 });
+
+describe('recipient limits', () => {
+  it('rejects more than 50 recipients in one rule, the most SES sends one email to', () => {
+    const to = Array.from({ length: 51 }, (_, i) => `person${i}@example.com`);
+    expect(issuesOf({ sender: 'x@example.com', rules: [rule({ notify: { to } })] })).toEqual([
+      'rules[0].notify.to: expected at most 50 addresses (use a distribution list for more)',
+    ]);
+  });
+});
