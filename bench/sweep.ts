@@ -34,15 +34,22 @@ function fate(i: number): Fate {
  * calls need at the documented rate. `strategy` forces one; by default the
  * sweep picks the cheaper.
  */
-export async function measureSweep(tracked: number, options: { strategy?: SweepStrategy } = {}): Promise<SweepMeasurement> {
+export async function measureSweep(
+  tracked: number,
+  options: { strategy?: SweepStrategy; format?: 'asff' | 'ocsf' } = {},
+): Promise<SweepMeasurement> {
   const now = new Date();
+  const format = options.format ?? 'asff';
+  // OCSF findings have no compliance status here: their 30% closed are resolved, suppressed or archived.
   const world = population(
-    Array.from({ length: tracked }, (_, i) => fate(i)),
+    Array.from({ length: tracked }, (_, i) => (format === 'ocsf' && fate(i) === 'passed' ? 'resolved' : fate(i))),
     now,
+    format,
   );
   const harness = await sweepHarness({ records: world.records });
   try {
     harness.fake.putAsff(world.asff);
+    harness.fake.putOcsf(world.ocsf);
     const started = performance.now();
     const result = await harness.sweep({ strategy: options.strategy }).sweep(now);
     const seconds = (performance.now() - started) / 1000;
@@ -61,16 +68,20 @@ export async function measureSweep(tracked: number, options: { strategy?: SweepS
   }
 }
 
-// `node --import tsx bench/sweep.ts [sizes...]`: prints both strategies at each size, for docs/sweep.md.
+// `node --import tsx bench/sweep.ts [asff|ocsf] [sizes...]`: prints both strategies at each size, for docs/sweep.md.
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const sizes = process.argv.slice(2).map(Number);
+  const format = process.argv[2] === 'ocsf' ? 'ocsf' : 'asff';
+  const sizes = process.argv
+    .slice(2)
+    .filter((arg) => /^\d+$/.test(arg))
+    .map(Number);
   for (const tracked of sizes.length > 0 ? sizes : [1_000, 10_000, 100_000]) {
     for (const strategy of [undefined, 'lookup', 'scan'] as const) {
-      const m = await measureSweep(tracked, { strategy });
+      const m = await measureSweep(tracked, { strategy, format });
       const label = strategy ?? `auto (${m.strategy})`;
       process.stdout.write(
-        `${tracked}\t${label}\t${m.calls} calls\t${m.seconds.toFixed(1)} s local\t${(m.pacedSeconds / 60).toFixed(1)} min at 3/s\testimates ${JSON.stringify(m.estimates)}\n`,
+        `${format}\t${tracked}\t${label}\t${m.calls} calls\t${m.seconds.toFixed(1)} s local\t${(m.pacedSeconds / 60).toFixed(1)} min at 3/s\testimates ${JSON.stringify(m.estimates)}\n`,
       );
     }
   }
