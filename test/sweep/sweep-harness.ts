@@ -49,6 +49,8 @@ export function population(
   fates: Fate[],
   now: Date,
   format: 'asff' | 'ocsf' = 'asff',
+  /** Added to each finding's number, so that two populations can live side by side. */
+  offset = 0,
 ): Population & { asff: Record<string, unknown>[]; ocsf: Record<string, unknown>[] } {
   const seen = new Date(now.getTime() - 10 * DAY).toISOString();
   const later = new Date(now.getTime() - 9 * DAY).toISOString();
@@ -63,8 +65,8 @@ export function population(
     const account = ACCOUNTS[i % ACCOUNTS.length]!;
     const control = fate === 'passed';
     const id = control
-      ? `arn:aws:securityhub:us-east-1:${account}:security-control/EC2.8/finding/${String(i).padStart(8, '0')}`
-      : `arn:aws:guardduty:us-east-1:${account}:detector/12abc34d/finding/${String(i).padStart(8, '0')}`;
+      ? `arn:aws:securityhub:us-east-1:${account}:security-control/EC2.8/finding/${String(i + offset).padStart(8, '0')}`
+      : `arn:aws:guardduty:us-east-1:${account}:detector/12abc34d/finding/${String(i + offset).padStart(8, '0')}`;
     const product = control ? 'securityhub' : 'guardduty';
     const productName = control ? 'Security Hub' : 'GuardDuty';
     // Normalising one finding per account and product is enough: the rest differ only in id.

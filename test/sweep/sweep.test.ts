@@ -151,3 +151,65 @@ describe('the sweep', () => {
     expect(later).toMatchObject({ skipped: false, done: true });
   });
 });
+
+describe('the sweep over both formats', () => {
+  it('confirms ASFF findings through GetFindings and OCSF ones through GetFindingsV2 in one run, across a crash', async () => {
+    const fates: Fate[] = Array.from({ length: 200 }, (_, i) => (['active', 'resolved', 'deleted', 'archived'] as Fate[])[i % 4]!);
+    const asffWorld = population(fates, now, 'asff');
+    const ocsfWorld = population(fates, now, 'ocsf', 1_000);
+    harness = await sweepHarness({ records: [...asffWorld.records, ...ocsfWorld.records] });
+    harness.fake.putAsff(asffWorld.asff);
+    harness.fake.putOcsf(ocsfWorld.ocsf);
+
+    await expect(harness.sweep({ store: new CrashingStore(harness.store, 9) }).sweep(now)).rejects.toThrow('the process died');
+    const result = await harness.sweep().sweep(now);
+
+    expect(result.groups.map((g) => g.api)).toEqual(['asff', 'ocsf']);
+    expect(await harness.openKeys()).toEqual(new Set([...asffWorld.keysBy.active, ...ocsfWorld.keysBy.active]));
+    expect(harness.fake.calls.GetFindings).toBeGreaterThan(0);
+    expect(harness.fake.calls.GetFindingsV2).toBeGreaterThan(0);
+  });
+
+  it('confirms every finding through the API asked for, whatever format it arrived in', async () => {
+    const world = population(['active', 'resolved', 'deleted'], now, 'asff');
+    const twins = population(['active', 'resolved', 'deleted'], now, 'ocsf');
+    harness = await sweepHarness({ records: world.records });
+    harness.fake.putOcsf(twins.ocsf);
+
+    await harness.sweep({ api: 'ocsf' }).sweep(now);
+
+    expect(harness.fake.calls).toMatchObject({ GetFindings: 0 });
+    expect(await harness.openKeys()).toEqual(new Set(world.keysBy.active));
+  });
+
+  it('scans again from the start, once, when the saved page token has expired', async () => {
+    const world = population(mixed, now);
+    harness = await sweepHarness({ records: world.records });
+    harness.fake.putAsff(world.asff);
+    const problems: string[] = [];
+    await harness.sweep({ strategy: 'scan', shouldStop: () => harness!.reader.calls >= 2 }).sweep(now);
+    const saved = JSON.parse((await harness.store.getCursor('sweep'))!);
+    saved.run.nextToken = 'expired-token';
+    await harness.store.setCursor('sweep', JSON.stringify(saved));
+
+    const result = await harness.sweep({ strategy: 'scan', onProblem: (p) => problems.push(p) }).sweep(now);
+
+    expect(result.done).toBe(true);
+    expect(problems).toEqual([expect.stringMatching(/scanning from the start/)]);
+    expect(await harness.openKeys()).toEqual(new Set([...world.keysBy.active, ...world.keysBy.updated]));
+  });
+
+  it('starts afresh, saying why, when its cursor is unreadable', async () => {
+    const world = population(['active', 'deleted'], now);
+    harness = await sweepHarness({ records: world.records });
+    harness.fake.putAsff(world.asff);
+    await harness.store.setCursor('sweep', '{"run": 42');
+    const problems: string[] = [];
+
+    const result = await harness.sweep({ onProblem: (p) => problems.push(p) }).sweep(now);
+
+    expect(result).toMatchObject({ done: true, resumed: false });
+    expect(problems).toEqual([expect.stringMatching(/sweep cursor is not JSON/)]);
+    expect(await harness.openKeys()).toEqual(new Set(world.keysBy.active));
+  });
+});
