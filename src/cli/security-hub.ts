@@ -10,10 +10,17 @@ export const SECURITY_HUB_OPTIONS = {
   'write-back': { type: 'boolean', default: false },
 } as const;
 
-export const SECURITY_HUB_HELP = `  --format FORMAT   asff (GetFindings) or ocsf (GetFindingsV2)
-  --write-back      after an email, set the finding's workflow to NOTIFIED with a note
-                    naming the rule and recipients (OCSF: In Progress and a comment)
-Security Hub is reached with the standard AWS credential chain and region
+/** The help lines of those options, aligned to a command's option column. */
+export function securityHubHelp(width: number, format: string): string {
+  const line = (option: string, text: string) => `  ${option.padEnd(width)}${text}`;
+  return [
+    line('--format FORMAT', `asff (GetFindings) or ocsf (GetFindingsV2); ${format}`),
+    line('--write-back', "after an email, set the finding's workflow to NOTIFIED with a note"),
+    line('', 'naming the rule and recipients (OCSF: In Progress and a comment)'),
+  ].join('\n');
+}
+
+export const SECURITY_HUB_NOTE = `Security Hub is reached with the standard AWS credential chain and region
 settings (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_SECURITYHUB points it
 elsewhere.`;
 

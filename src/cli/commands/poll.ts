@@ -6,7 +6,7 @@ import { systemClock } from '../../core/ports.js';
 import { composeLocal } from '../compose.js';
 import { ENGINE_OPTIONS, engineSettings, parse, parseInstant } from '../options.js';
 import { printSummary, reportInvalid } from '../report.js';
-import { composeSecurityHub, parseFormat, SECURITY_HUB_HELP, SECURITY_HUB_OPTIONS, stopSignal } from '../security-hub.js';
+import { composeSecurityHub, parseFormat, SECURITY_HUB_NOTE, SECURITY_HUB_OPTIONS, securityHubHelp, stopSignal } from '../security-hub.js';
 import { UsageError } from '../usage-error.js';
 
 export const POLL_HELP = `Usage: sechub-alerts poll [options]
@@ -20,8 +20,7 @@ twice are never announced twice. Ctrl-C or SIGTERM stops it cleanly.
 Options:
   --interval DURATION  time between passes (default 5m)
   --once               one pass, then exit
-${SECURITY_HUB_HELP}
-                       (default asff)
+${securityHubHelp(21, 'default asff')}
   --since ISO-8601     where the very first pass starts (default: one day ago)
   --overlap DURATION   how far before the cursor each pass starts (default 30m)
   --config FILE        policy file (default ./sechub-alerts.yaml if present, else the built-in policy)
@@ -30,6 +29,8 @@ ${SECURITY_HUB_HELP}
   --smtp URL           send through SMTP instead
   --json               print each pass's summary as one JSON line
   -h, --help           show this help
+
+${SECURITY_HUB_NOTE}
 
 Exit codes: 0 done; 1 failed, or some emails could not be sent (the next pass
 sends them); 2 bad usage; 3 done, but some findings were invalid.`;

@@ -3,7 +3,7 @@ import { Sweep, type SweepResult, sweepThenTick } from '../../core/sweep.js';
 import { composeLocal } from '../compose.js';
 import { ENGINE_OPTIONS, engineSettings, parse, parseInstant } from '../options.js';
 import { printSummary } from '../report.js';
-import { composeSecurityHub, parseFormat, SECURITY_HUB_HELP, SECURITY_HUB_OPTIONS, stopSignal } from '../security-hub.js';
+import { composeSecurityHub, parseFormat, SECURITY_HUB_NOTE, SECURITY_HUB_OPTIONS, securityHubHelp, stopSignal } from '../security-hub.js';
 import { UsageError } from '../usage-error.js';
 
 export const TICK_HELP = `Usage: sechub-alerts tick [options]
@@ -21,14 +21,15 @@ next run. Daily is plenty for the sweep.
 Options:
   --now ISO-8601    evaluate as of this time (default: the current time)
   --security-hub    sweep Security Hub first
-${SECURITY_HUB_HELP}
-                    (without --format, each finding is confirmed in its own format)
+${securityHubHelp(18, 'default: each in its own')}
   --config FILE     policy file (default ./sechub-alerts.yaml if present, else the built-in policy)
   --state FILE      state database (default .sechub-alerts/state.db)
   --outbox DIR      write each email as an .eml file here (default .sechub-alerts/outbox)
   --smtp URL        send through SMTP instead
   --json            print the summary as one JSON line
-  -h, --help        show this help`;
+  -h, --help        show this help
+
+${SECURITY_HUB_NOTE}`;
 
 /** `sechub-alerts tick`: returns the exit code. */
 export async function runTick(args: string[]): Promise<number> {
