@@ -100,6 +100,20 @@ describe('sechub-alerts tick --security-hub', () => {
     expect(outbox(cwd).filter((line) => line.startsWith('reminder'))).toEqual([]);
   });
 
+  it('--write-back marks each emailed finding NOTIFIED in Security Hub, with a note naming rule and recipients', async () => {
+    const { fake, cwd, env, findings } = await prepare();
+    fake.putAsff(findings);
+
+    const result = await runCli(['tick', '--security-hub', '--write-back', '--now', '2026-01-25T11:00:00Z', '--json'], { cwd, env });
+
+    expect(result.json).toMatchObject({ reminded: 3, notified: 1 });
+    const notes = [...fake.asff.values()].map((f) => `${(f.Workflow as { Status: string }).Status}: ${(f.Note as { Text: string }).Text}`);
+    expect(notes.sort()).toEqual([
+      'NOTIFIED: Emailed by sechub-alerts to security-team@example.com (rule late-medium)',
+      ...Array(3).fill('NOTIFIED: Reminder emailed by sechub-alerts to security-team@example.com (rule high-guardduty)'),
+    ]);
+  });
+
   it('rejects --format without --security-hub', async () => {
     const { cwd } = await prepare();
     expect((await runCli(['tick', '--format', 'ocsf'], { cwd })).code).toBe(2);
