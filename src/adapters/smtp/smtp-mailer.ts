@@ -10,7 +10,13 @@ export class SmtpMailer implements Mailer {
   constructor(url: string, options: { timeoutMs?: number } = {}) {
     const timeout = options.timeoutMs ?? 30_000;
     this.transport = nodemailer.createTransport(url, {}) as Transporter;
-    Object.assign(this.transport.options, { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+    // On the SMTP transport itself, which keeps its own copy of the options (the mailer's are not read when connecting).
+    // They must stay well under the engine's claim lease, so that a stalled server cannot outlive a claim.
+    Object.assign((this.transport.transporter as unknown as { options: object }).options, {
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+    });
   }
 
   async send(email: Email): Promise<{ messageId: string }> {
