@@ -91,12 +91,23 @@ export class Settler {
     return found;
   }
 
-  /** Runs `act` over the items, a few at a time, so store and mailer calls overlap. */
+  /** Runs `act` over the items, a few at a time, so store and mailer calls overlap. After a failure no item is started. */
   async each<T>(items: T[], act: (item: T) => Promise<void>): Promise<void> {
     let at = 0;
+    let failed = false;
     const worker = async () => {
-      while (at < items.length) await act(items[at++]!);
+      while (at < items.length && !failed) {
+        try {
+          await act(items[at++]!);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, this.c.concurrency), items.length) }, worker));
+    // Wait for every worker to stop before reporting, so nothing runs on after the sweep has failed.
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(Math.max(1, this.c.concurrency), items.length) }, worker));
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 }

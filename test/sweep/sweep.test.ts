@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/core/errors.js';
 import { parseSweepState } from '../../src/core/sweep-state.js';
 import { CrashingStore, DAY, type Fate, population, sweepHarness, sweepPolicy } from './sweep-harness.js';
 
@@ -124,6 +125,23 @@ describe('the sweep', () => {
     const ids = h.mailer.sent.map((email) => email.headers['X-Sechub-Finding-Id']);
     expect(ids).toHaveLength(new Set(ids).size);
     expect(h.mailer.kinds()).toHaveLength(300);
+  });
+
+  it('fails with the store error when the store breaks mid-batch, and the next run finishes the work', async () => {
+    const h = await prepare(mixed);
+    let writes = 0;
+    const put = h.store.put.bind(h.store);
+    h.store.put = async (record, expected) => {
+      if (++writes === 30) throw new StoreError('state database: disk I/O error');
+      return put(record, expected);
+    };
+
+    await expect(h.sweep({ strategy: 'lookup' }).sweep(now)).rejects.toThrow(StoreError);
+    h.store.put = put;
+    const resumed = await h.sweep({ strategy: 'lookup' }).sweep(now);
+
+    expect(resumed).toMatchObject({ done: true, resumed: true });
+    expect(await h.openKeys()).toEqual(new Set([...h.world.keysBy.active, ...h.world.keysBy.updated]));
   });
 
   it('rides out throttling, server errors and dropped connections', async () => {
