@@ -9,8 +9,8 @@ import { repoRoot, type Workspace } from './workspace.js';
 
 /**
  * Size and load time of each Lambda bundle that `npm run build` writes to
- * dist/lambda: the zip as deployed, the gzip size of its index.mjs (the code
- * loaded at cold start, source map left out), and the median time a
+ * dist/lambda: the zip as deployed, the gzip size of its JavaScript (index.mjs
+ * and any chunks, source maps left out), and the median time a
  * fresh `node` takes to import the bundle's index.mjs (with the settings it
  * reads at start-up set to dummy values; nothing is sent anywhere at import),
  * minus a bare `node -e ''` measured in the same run.
@@ -64,17 +64,18 @@ export async function measureColdStart(
   const entries = new Map<string, string>();
   const result: Record<string, LambdaSize> = {};
   for (const [name, zip] of zips) {
-    const bytes = readFileSync(zip);
     const dir = join(workspace.dir, 'lambda', name);
-    for (const [path, content] of Object.entries(unzipSync(bytes))) {
+    let gzipBytes = 0;
+    for (const [path, content] of Object.entries(unzipSync(readFileSync(zip)))) {
       if (path.endsWith('/')) continue;
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), content);
+      if (/\.(mjs|cjs|js)$/.test(path)) gzipBytes += gzipSync(content, { level: 9 }).length;
     }
     const entry = join(dir, 'index.mjs');
     if (!existsSync(entry)) throw new Error(`${zip} has no index.mjs at its root`);
     entries.set(name, entry);
-    result[name] = { bytes: statSync(zip).size, gzipBytes: gzipSync(readFileSync(entry), { level: 9 }).length, initMs: Number.NaN };
+    result[name] = { bytes: statSync(zip).size, gzipBytes, initMs: Number.NaN };
   }
 
   const env = { PATH: process.env.PATH, ...DUMMY_ENV };

@@ -27,7 +27,7 @@ const COLD_START_RUNS = 10;
 const SWEEP_SIZES = [1_000, 10_000, 100_000];
 
 type Render = () => Promise<{ microsPerEmail: number; templateBytes?: number }> | { microsPerEmail: number; templateBytes?: number };
-type Sweep = (tracked: number) => Promise<{ calls: number; seconds: number }> | { calls: number; seconds: number };
+type Sweep = (tracked: number) => Promise<SweepLine>;
 
 // The SDK clients of the cost run would warn about Node 20 on every start; the warning says nothing about the bench.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -73,9 +73,9 @@ try {
   const sweeper = await loadOptional<Sweep>('sweep.ts', 'measureSweep');
   if ('fn' in sweeper) {
     for (const tracked of SWEEP_SIZES) {
-      const measured = await sweeper.fn(tracked);
-      sweep.push({ tracked, calls: measured.calls, seconds: measured.seconds });
-      log(`sweep ${tracked}: ${measured.calls} calls, ${measured.seconds.toFixed(1)} s`);
+      const { calls, seconds, pacedSeconds, strategy } = await sweeper.fn(tracked);
+      sweep.push({ tracked, calls, seconds, pacedSeconds, strategy });
+      log(`sweep ${tracked}: ${calls} calls (${strategy}), ${seconds.toFixed(1)} s`);
     }
   } else gaps.push({ what: 'daily sweep (calls and seconds against tracked findings)', reason: sweeper.reason });
 
