@@ -1,12 +1,12 @@
 import type { Counts, NotificationEngine } from './engine.js';
 import { extractFindings } from './normalize/extract.js';
-import type { Clock, CursorStore } from './ports.js';
-import type { FindingApi, FindingQueryReader } from './sweep-query.js';
+import type { Clock, CursorStore, FindingSource } from './ports.js';
+import type { FindingApi } from './sweep-query.js';
 import { updatedSinceQuery } from './sweep-query.js';
 
 export interface PollOptions {
   engine: NotificationEngine;
-  reader: FindingQueryReader;
+  reader: FindingSource;
   cursors: CursorStore;
   api: FindingApi;
   clock: Clock;

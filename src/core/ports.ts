@@ -3,6 +3,7 @@
  * src/adapters implement them; the core never imports an adapter.
  */
 import type { TrackedRecord } from './record.js';
+import type { FindingPage, FindingQuery } from './sweep-query.js';
 
 /** Where notification state lives (SQLite locally, DynamoDB in AWS). */
 export interface FindingStore {
@@ -51,10 +52,15 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
-/** Reads findings from Security Hub (polling mode and the daily sweep). */
+/**
+ * Finding source: runs one page of a query against Security Hub (the adapter paces,
+ * retries and counts the calls). Throws TransientError when throttling or
+ * server errors outlast the retries, SecurityHubError when refused.
+ */
 export interface FindingSource {
-  /** Raw findings (ASFF or OCSF documents) updated at or after `since`. */
-  updatedSince(since: Date): AsyncIterable<unknown>;
+  page(query: FindingQuery, nextToken?: string): Promise<FindingPage>;
+  /** HTTP requests made so far, retries included. */
+  readonly calls: number;
 }
 
 /** The time. Injected so that tests and `--now` control it. */

@@ -67,17 +67,6 @@ export interface FindingPage {
   nextToken?: string;
 }
 
-/**
- * Port: runs one page of a query against Security Hub (the adapter paces,
- * retries and counts the calls). Throws TransientError when throttling or
- * server errors outlast the retries, SecurityHubError when refused.
- */
-export interface FindingQueryReader {
-  page(query: FindingQuery, nextToken?: string): Promise<FindingPage>;
-  /** HTTP requests made so far, retries included. */
-  readonly calls: number;
-}
-
 /** Ids one lookup call can name: one attribute of 20 values (ASFF), or 10 composites of 20 (OCSF). */
 export function idsPerLookup(api: FindingApi): number {
   return api === 'asff' ? QUERY_LIMITS.valuesPerAttribute : QUERY_LIMITS.compositeFilters * QUERY_LIMITS.filtersPerType;

@@ -1,16 +1,16 @@
 import type { Counts, NotificationEngine } from './engine.js';
 import type { Finding } from './finding.js';
 import { extractFindings } from './normalize/extract.js';
-import type { FindingStore } from './ports.js';
+import type { FindingSource, FindingStore } from './ports.js';
 import type { TrackedEntry } from './sweep-plan.js';
-import { type FindingApi, type FindingQueryReader, lookupQuery } from './sweep-query.js';
+import { type FindingApi, lookupQuery } from './sweep-query.js';
 import type { SweepTotals } from './sweep-state.js';
 
 /** What settling needs for one invocation of a sweep run. */
 export interface SettleContext {
   engine: NotificationEngine;
   store: FindingStore;
-  reader: FindingQueryReader;
+  reader: FindingSource;
   /** The run's totals, updated in place. */
   totals: SweepTotals;
   /** Findings updated after this instant are not concluded missing. */

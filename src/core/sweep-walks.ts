@@ -1,14 +1,15 @@
 import { SecurityHubError } from './errors.js';
 import type { Policy } from './policy.js';
+import type { FindingSource } from './ports.js';
 import { byIdThenKey, byKey, compare, scanScope, type TrackedEntry } from './sweep-plan.js';
-import { type FindingPage, type FindingQueryReader, idsPerLookup, scanQuery } from './sweep-query.js';
+import { type FindingPage, idsPerLookup, scanQuery } from './sweep-query.js';
 import type { Settler } from './sweep-settle.js';
 import type { SweepRun } from './sweep-state.js';
 
 /** What a walk over one group of tracked findings needs. Both walks return false when told to stop. */
 export interface WalkContext {
   settler: Settler;
-  reader: FindingQueryReader;
+  reader: FindingSource;
   policy: Policy;
   /** The run's position, updated in place and saved by `save`. */
   run: SweepRun;

@@ -1,8 +1,8 @@
 import { type Counts, emptyCounts, type NotificationEngine } from './engine.js';
 import type { Policy } from './policy.js';
-import type { CursorStore, FindingStore } from './ports.js';
+import type { CursorStore, FindingSource, FindingStore } from './ports.js';
 import { chooseStrategy, entryOf, type SweepStrategy, type TrackedEntry } from './sweep-plan.js';
-import type { FindingApi, FindingQueryReader } from './sweep-query.js';
+import type { FindingApi } from './sweep-query.js';
 import { Settler } from './sweep-settle.js';
 import { emptyTotals, parseSweepState, type SweepRun, type SweepState, type SweepTotals, serializeSweepState } from './sweep-state.js';
 import { lookupWalk, scanWalk, type WalkContext } from './sweep-walks.js';
@@ -10,7 +10,7 @@ import { lookupWalk, scanWalk, type WalkContext } from './sweep-walks.js';
 export interface SweepOptions {
   store: FindingStore & CursorStore;
   engine: NotificationEngine;
-  reader: FindingQueryReader;
+  reader: FindingSource;
   policy: Policy;
   /** Confirm every record through this API; by default each through the API of its own format. */
   api?: FindingApi;

@@ -6,7 +6,8 @@ import {
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { SecurityHubError } from '../../core/errors.js';
-import { type FindingPage, type FindingQuery, type FindingQueryReader, limitViolations } from '../../core/sweep-query.js';
+import type { FindingSource } from '../../core/ports.js';
+import { type FindingPage, type FindingQuery, limitViolations } from '../../core/sweep-query.js';
 import { type LimiterClock, type RateLimit, realClock, SECURITY_HUB_RATES, TokenBucket } from './rate-limiter.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 import { isRetryable, isThrottling, translateError } from './translate-error.js';
@@ -27,7 +28,7 @@ export interface PacingOptions {
  * server errors with exponential backoff and full jitter, and refused before
  * sending when a query would break a documented limit.
  */
-export class SecurityHubReader implements FindingQueryReader {
+export class SecurityHubReader implements FindingSource {
   /** HTTP requests sent, retries included. */
   calls = 0;
   /** Requests answered with throttling. */
