@@ -54,6 +54,8 @@ export interface EngineOptions {
   onAfterSendError?: (error: unknown, finding: Finding | FindingSnapshot) => void;
 }
 
+type SendDecision = Extract<Decision, { action: 'send' }>;
+
 const MAX_ATTEMPTS = 8;
 const DEFAULT_CLAIM_MS = 120_000;
 
@@ -93,14 +95,23 @@ export class NotificationEngine {
   private async run(finding: Finding | FindingSnapshot, now: Date, known: TrackedRecord | undefined, send: boolean): Promise<HandleResult> {
     let record = known;
     let fresh = known === undefined;
+    // A claim whose write was reported lost may have been applied all the same (a reply lost after the write): if the
+    // store holds exactly it, it is this worker's, and the email goes out now rather than after the lease.
+    let unconfirmed: { decision: SendDecision; claimed: TrackedRecord } | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (fresh) record = await this.options.store.get(finding.key);
       fresh = true;
+      if (unconfirmed && record?.claim?.id === unconfirmed.claimed.claim?.id && record?.version === unconfirmed.claimed.version) {
+        return this.sendClaimed(unconfirmed.decision, finding, unconfirmed.claimed);
+      }
+      unconfirmed = undefined;
       const decision = decide({ finding, record, policy: this.options.policy, now, wallNow: this.options.clock.now() });
       if (decision.action === 'send' && !send && !this.options.dryRun) {
         return { outcome: decision.outcome, reason: decision.reason, pending: decision.notification };
       }
-      const result = await this.carryOut(decision, finding, record);
+      const result = await this.carryOut(decision, finding, record, (claimed) => {
+        if (decision.action === 'send') unconfirmed = { decision, claimed };
+      });
       if (result) return result;
     }
     throw new TransientError(`record ${finding.key} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
@@ -142,6 +153,7 @@ export class NotificationEngine {
     decision: Decision,
     finding: FindingSnapshot,
     record: TrackedRecord | undefined,
+    claimLost: (claimed: TrackedRecord) => void,
   ): Promise<HandleResult | undefined> {
     const { store } = this.options;
     const expected = record?.version;
@@ -157,13 +169,22 @@ export class NotificationEngine {
     const claimed: TrackedRecord = {
       ...decision.base,
       claim: {
-        id: `${decision.notification.id}@${wallNow.toISOString()}`,
+        // Unique to this attempt, so that a worker recognises its own claim and never another's made in the same millisecond.
+        id: `${decision.notification.id}@${wallNow.toISOString()}#${Math.random().toString(36).slice(2, 12)}`,
         until: new Date(wallNow.getTime() + this.claimMs).toISOString(),
       },
       version: (expected ?? 0) + 1,
     };
-    if (!(await store.put(claimed, expected))) return undefined;
+    if (!(await store.put(claimed, expected))) {
+      claimLost(claimed);
+      return undefined;
+    }
+    return this.sendClaimed(decision, finding, claimed);
+  }
 
+  /** Sends the email of a claimed decision, then confirms the record (or releases it when the send failed). */
+  private async sendClaimed(decision: SendDecision, finding: FindingSnapshot, claimed: TrackedRecord): Promise<HandleResult> {
+    const { store } = this.options;
     const email = this.render({ finding, notification: decision.notification, sender: this.options.policy.sender });
     try {
       await this.options.mailer.send(email);
