@@ -108,6 +108,22 @@ describe('duplicate delivery', () => {
   });
 });
 
+describe('a claim whose reply was lost', () => {
+  it('is recognised as the worker’s own, and the email goes out at once instead of after the lease', async () => {
+    // prepare
+    const { worker, outboxFiles, record } = setup();
+    const engine = worker({ store: (store) => Object.assign(new FaultyStore(store), { loseNextClaimReply: true }) });
+
+    // act
+    const result = await engine.handle(finding, EVENT_TIME);
+
+    // assess
+    expect(result.email).toBeDefined();
+    expect(outboxFiles()).toHaveLength(1);
+    expect((await record())?.claim).toBeUndefined();
+  });
+});
+
 describe('a crash between claim and send', () => {
   it('holds other workers off for the lease, then exactly one of them sends', async () => {
     // prepare: the first worker claims, then hangs in its send as if the process had died there

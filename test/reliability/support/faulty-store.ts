@@ -10,6 +10,8 @@ import type { TrackedRecord } from '../../../src/core/record.js';
 export class FaultyStore implements FindingStore {
   /** Fail the next write that confirms a send: it clears a claim and changes what is recorded as notified. */
   failNextConfirm = false;
+  /** Apply the next claim (a write that sets a claim), then answer as if it had lost its race: a reply lost after the write. */
+  loseNextClaimReply = false;
   /** Fail every write while true. */
   failWrites = false;
   confirmsFailed = 0;
@@ -22,6 +24,11 @@ export class FaultyStore implements FindingStore {
 
   async put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean> {
     if (this.failWrites) throw new StoreError('connection to the store lost');
+    if (this.loseNextClaimReply && record.claim) {
+      this.loseNextClaimReply = false;
+      await this.inner.put(record, expectedVersion);
+      return false;
+    }
     if (this.failNextConfirm && !record.claim && expectedVersion !== undefined) {
       const stored = await this.inner.get(record.key);
       if (stored?.claim && JSON.stringify(stored.rules) !== JSON.stringify(record.rules)) {
