@@ -164,5 +164,6 @@ function priceText(value: number, unit: string): string {
 }
 
 function quantity(value: number): string {
+  if (value === 0) return '0';
   return value >= 100 ? int(value) : value.toFixed(value >= 1 ? 1 : 3);
 }
