@@ -58,6 +58,9 @@ type SendDecision = Extract<Decision, { action: 'send' }>;
 
 const MAX_ATTEMPTS = 8;
 const DEFAULT_CLAIM_MS = 120_000;
+/** At most this long, and this many attempts, go into the write that ends a claim (it must fit in a Lambda invocation too). */
+const SETTLE_BUDGET_MS = 10_000;
+const SETTLE_ATTEMPTS = 8;
 
 /**
  * The use cases: handle one finding, and tick over every tracked finding.
@@ -190,13 +193,34 @@ export class NotificationEngine {
       await this.options.mailer.send(email);
     } catch (error) {
       // Nothing is recorded as sent: put the record back unclaimed so the next run sends it.
-      await store.put({ ...decision.base, version: claimed.version + 1 }, claimed.version);
+      await this.settle(claimed, () => store.put({ ...decision.base, version: claimed.version + 1 }, claimed.version));
       throw error instanceof MailDeliveryError ? error : new MailDeliveryError(`sending failed: ${String(error)}`, true, { cause: error });
     }
     // Losing this race means the claim expired and another worker took over: the documented duplicate window.
-    await store.put({ ...decision.next, version: claimed.version + 1 }, claimed.version);
+    await this.settle(claimed, () => store.put({ ...decision.next, version: claimed.version + 1 }, claimed.version));
     await this.afterSend(finding, decision.notification);
     return { outcome: decision.outcome, reason: decision.reason, email };
+  }
+
+  /**
+   * The write that ends a claim (confirmation after a send, release after a
+   * failed one). A transient store failure here is retried at once, within
+   * half the claim's lease: left unwritten, a sent email would be sent again
+   * once the lease is over, and a failed one would wait for it.
+   */
+  private async settle(claimed: TrackedRecord, write: () => Promise<boolean>): Promise<void> {
+    const started = this.options.clock.now().getTime();
+    const deadline = Math.min(Date.parse(claimed.claim!.until) - this.claimMs / 2, started + SETTLE_BUDGET_MS);
+    for (let attempt = 1, wait = 50; ; attempt++, wait = Math.min(wait * 2, 2000)) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        const late = this.options.clock.now().getTime() + wait > deadline;
+        if (!(error instanceof TransientError) || late || attempt >= SETTLE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   private async afterSend(finding: Finding | FindingSnapshot, notification: Notification): Promise<void> {
