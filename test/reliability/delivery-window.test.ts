@@ -222,6 +222,32 @@ describe('a crash between send and record update (the duplicate window)', () => 
   });
 });
 
+describe('a record update that the store throttles', () => {
+  it('is retried at once, within the lease, so the email that went out is recorded and never sent again', async () => {
+    // prepare
+    const { clock, worker, outboxFiles, record } = setup();
+    let faulty: FaultyStore | undefined;
+    const engine = worker({
+      store: (store) => {
+        faulty = Object.assign(new FaultyStore(store), { transientConfirmFailures: 2 });
+        return faulty;
+      },
+    });
+
+    // act
+    const result = await engine.handle(finding, clock.now());
+    clock.advance(LEASE_MS + 1000);
+    const later = await worker().handle(finding, clock.now());
+
+    // assess
+    expect(faulty!.confirmsFailed).toBe(2);
+    expect(result.email).toBeDefined();
+    expect(later.email).toBeUndefined();
+    expect(outboxFiles()).toHaveLength(1);
+    expect((await record())?.claim).toBeUndefined();
+  });
+});
+
 describe('a failed send', () => {
   it('puts the record back unclaimed, records nothing as sent, and the next run sends at once', async () => {
     // prepare

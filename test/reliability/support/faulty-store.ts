@@ -1,4 +1,4 @@
-import { StoreError } from '../../../src/core/errors.js';
+import { StoreError, TransientError } from '../../../src/core/errors.js';
 import type { FindingStore } from '../../../src/core/ports.js';
 import type { TrackedRecord } from '../../../src/core/record.js';
 
@@ -12,6 +12,8 @@ export class FaultyStore implements FindingStore {
   failNextConfirm = false;
   /** Apply the next claim (a write that sets a claim), then answer as if it had lost its race: a reply lost after the write. */
   loseNextClaimReply = false;
+  /** Fail this many confirmations with a TransientError (throttling) before letting one through. */
+  transientConfirmFailures = 0;
   /** Fail every write while true. */
   failWrites = false;
   confirmsFailed = 0;
@@ -29,8 +31,13 @@ export class FaultyStore implements FindingStore {
       await this.inner.put(record, expectedVersion);
       return false;
     }
-    if (this.failNextConfirm && !record.claim && expectedVersion !== undefined) {
+    if ((this.failNextConfirm || this.transientConfirmFailures > 0) && !record.claim && expectedVersion !== undefined) {
       const stored = await this.inner.get(record.key);
+      if (stored?.claim && JSON.stringify(stored.rules) !== JSON.stringify(record.rules) && this.transientConfirmFailures > 0) {
+        this.transientConfirmFailures--;
+        this.confirmsFailed++;
+        throw new TransientError('throttled');
+      }
       if (stored?.claim && JSON.stringify(stored.rules) !== JSON.stringify(record.rules)) {
         this.failNextConfirm = false;
         this.confirmsFailed++;
