@@ -8,9 +8,10 @@ import {
 import { SecurityHubError } from '../../core/errors.js';
 import type { FindingSource } from '../../core/ports.js';
 import { type FindingPage, type FindingQuery, limitViolations } from '../../core/sweep-query.js';
+import { isThrottlingError, isTransientSdkError } from '../aws/sdk-errors.js';
 import { type LimiterClock, type RateLimit, realClock, SECURITY_HUB_RATES, TokenBucket } from './rate-limiter.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
-import { isRetryable, isThrottling, translateError } from './translate-error.js';
+import { translateError } from './translate-error.js';
 
 export interface PacingOptions {
   /** Defaults to the documented GetFindings quota. */
@@ -57,13 +58,13 @@ export class SecurityHubReader implements FindingSource {
           try {
             return await this.send(query, nextToken);
           } catch (error) {
-            if (isThrottling(error)) this.throttled++;
+            if (isThrottlingError(error)) this.throttled++;
             throw error;
           }
         },
         {
           policy: this.options.retry ?? DEFAULT_RETRY,
-          retryable: isRetryable,
+          retryable: isTransientSdkError,
           clock: this.clock,
           random: this.options.random,
           onRetry: this.options.onRetry,

@@ -2,11 +2,12 @@ import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command, type Security
 import type { Notification } from '../../core/decide.js';
 import type { Finding } from '../../core/finding.js';
 import type { FindingSnapshot } from '../../core/record.js';
+import { isTransientSdkError } from '../aws/sdk-errors.js';
 import { asffIdentifier, ocsfIdentifier } from './finding-identifiers.js';
 import { type LimiterClock, realClock, SECURITY_HUB_RATES, TokenBucket } from './rate-limiter.js';
 import { DEFAULT_RETRY, withRetries } from './retry.js';
 import type { PacingOptions } from './securityhub-reader.js';
-import { isRetryable, translateError } from './translate-error.js';
+import { translateError } from './translate-error.js';
 
 /** BatchUpdateFindings and BatchUpdateFindingsV2 take up to 100 findings per call. */
 const BATCH = 100;
@@ -82,7 +83,7 @@ export class SecurityHubWriteBack {
             this.calls++;
             return this.update(group, batch);
           },
-          { policy: this.options.retry ?? DEFAULT_RETRY, retryable: isRetryable, clock: this.clock, random: this.options.random },
+          { policy: this.options.retry ?? DEFAULT_RETRY, retryable: isTransientSdkError, clock: this.clock, random: this.options.random },
         );
         this.updated += result.processed;
         this.unprocessed += result.unprocessed.length;
