@@ -178,11 +178,25 @@ export class NotificationEngine {
       },
       version: (expected ?? 0) + 1,
     };
-    if (!(await store.put(claimed, expected))) {
+    if (!(await this.claim(claimed, expected))) {
       claimLost(claimed);
       return undefined;
     }
     return this.sendClaimed(decision, finding, claimed);
+  }
+
+  /**
+   * Writes a claim. A transient failure is ambiguous (the write may have been
+   * applied before the reply was lost), so it counts as a lost race: the
+   * next read shows whether the claim is there, and whose it is.
+   */
+  private async claim(claimed: TrackedRecord, expected: number | undefined): Promise<boolean> {
+    try {
+      return await this.options.store.put(claimed, expected);
+    } catch (error) {
+      if (error instanceof TransientError) return false;
+      throw error;
+    }
   }
 
   /** Sends the email of a claimed decision, then confirms the record (or releases it when the send failed). */
