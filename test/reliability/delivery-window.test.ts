@@ -122,6 +122,20 @@ describe('a claim whose reply was lost', () => {
     expect(outboxFiles()).toHaveLength(1);
     expect((await record())?.claim).toBeUndefined();
   });
+
+  it('is recognised too when the write timed out after reaching the store (a transient error)', async () => {
+    // prepare
+    const { worker, outboxFiles, record } = setup();
+    const engine = worker({ store: (store) => Object.assign(new FaultyStore(store), { ambiguousNextClaim: true }) });
+
+    // act
+    const result = await engine.handle(finding, EVENT_TIME);
+
+    // assess
+    expect(result.email).toBeDefined();
+    expect(outboxFiles()).toHaveLength(1);
+    expect((await record())?.claim).toBeUndefined();
+  });
 });
 
 describe('a crash between claim and send', () => {

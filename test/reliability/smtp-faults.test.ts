@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SmtpMailer } from '../../src/adapters/smtp/smtp-mailer.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { sampleNotification } from '../../src/core/email/samples.js';
 import { normalized } from '../support/findings.js';
-import { auditState, processUntilDone, tally, tickUntilDone } from './support/fault-runs.js';
-import { type SmtpFault, startFaultySmtp } from './support/faulty-smtp.js';
-import { dueFinding, dueId, ignoredFinding } from './support/inputs.js';
+import { startFaultySmtp } from './support/faulty-smtp.js';
+import { dueFinding } from './support/inputs.js';
+import { REMINDER_TIME, smtpFaultScenario } from './support/smtp-scenario.js';
 
 /**
  * SMTP failing for a share of sends, in every way a relay fails, while
@@ -17,44 +14,6 @@ import { dueFinding, dueId, ignoredFinding } from './support/inputs.js';
  * delivered a message but lost its reply, and the state file is consistent.
  * The soak suite runs the same with more findings and a larger share.
  */
-
-const ALL_FAULTS: SmtpFault[] = ['421', '451', '554', 'drop', 'stall', 'lost-reply'];
-const EVENT_TIME = new Date('2026-01-10T10:00:05Z');
-const REMINDER_TIME = new Date('2026-01-25T10:00:05Z');
-
-async function smtpFaultScenario(options: { due: number; share: number; workers: number; seed: number; maxRuns: number }) {
-  const work = mkdtempSync(join(tmpdir(), 'sechub-smtp-faults-'));
-  const smtp = await startFaultySmtp({ share: options.share, faults: ALL_FAULTS, seed: options.seed });
-  try {
-    const statePath = join(work, 'state.db');
-    const findings = Array.from({ length: options.due }, (_, i) => normalized(dueFinding(i)));
-    const ignored = Array.from({ length: options.due / 2 }, (_, i) => normalized(ignoredFinding(i)));
-    // Every due finding arrives twice, as Security Hub re-sends unchanged findings.
-    const input = [...findings, ...ignored, ...findings].map((finding) => ({ finding, now: EVENT_TIME }));
-    const run = { statePath, smtpUrl: smtp.url, workers: options.workers, timeoutMs: 400, maxRuns: options.maxRuns };
-
-    const processed = await processUntilDone(run, input);
-    const afterProcess = { ...smtp.injected };
-    const ticked = await tickUntilDone(run, REMINDER_TIME);
-
-    const due = findings.flatMap((_, i) => [
-      { findingId: dueId(i), kind: 'new' },
-      { findingId: dueId(i), kind: 'reminder' },
-    ]);
-    return {
-      processed,
-      ticked,
-      attempts: smtp.attempts(),
-      injected: { ...smtp.injected },
-      injectedDuringProcess: afterProcess,
-      figures: tally(smtp.delivered, due),
-      state: auditState(statePath),
-    };
-  } finally {
-    await smtp.close();
-    rmSync(work, { recursive: true, force: true });
-  }
-}
 
 describe('a stalled SMTP server', () => {
   it('fails the send within the mailer timeout, well inside the claim lease, so the claim is released and the send retried', async () => {

@@ -36,11 +36,21 @@ function sdkError(name: string, status: number, fault: 'client' | 'server'): Err
   return Object.assign(new Error(`${name} (injected by the test)`), { name, $fault: fault, $metadata: { httpStatusCode: status } });
 }
 
+/** The finding id of a PutItem that records a notification (no claim, a rule notified), else undefined. */
+function confirmedFinding(args: unknown): string | undefined {
+  const text = (args as { input?: { Item?: { record?: { S?: string } } } }).input?.Item?.record?.S;
+  if (!text) return undefined;
+  const record = JSON.parse(text) as { claim?: unknown; rules?: Record<string, unknown>; snapshot?: { id?: string } };
+  return !record.claim && Object.keys(record.rules ?? {}).length > 0 ? record.snapshot?.id : undefined;
+}
+
 /** Installs the faults on the clients; returns live counters and a switch to crash after chosen emails. */
 export function injectAwsFaults(dynamodb: DynamoDBClient, ses: SESv2Client, plan: AwsFaultPlan) {
   const random = seededRandom(plan.seed);
   const counts: AwsFaultCounts = { requests: 0, attempts: 0, throttled: 0, lostReplies: 0, crashes: 0 };
   let crashArmed = false;
+  /** Ids of findings whose record update after an email failed for good (beyond every retry). */
+  const confirmsFailed = new Set<string>();
   /** Finding ids of the emails after which the function dies. */
   const crashAfter = new Set<string>();
   const dynamoStack = dynamodb.middlewareStack as unknown as Stack;
@@ -52,9 +62,18 @@ export function injectAwsFaults(dynamodb: DynamoDBClient, ses: SESv2Client, plan
       if (context.commandName === 'PutItemCommand' && crashArmed) {
         crashArmed = false;
         counts.crashes++;
+        const confirmed = confirmedFinding(args);
+        if (confirmed) confirmsFailed.add(confirmed);
         throw sdkError('Runtime.ExitError', 400, 'client');
       }
-      return next(args);
+      try {
+        return await next(args);
+      } catch (error) {
+        // Seen here, outside the SDK's retries: a record update after an email that finally failed (the duplicate window).
+        const confirmed = context.commandName === 'PutItemCommand' ? confirmedFinding(args) : undefined;
+        if (confirmed && (error as Error).name !== 'ConditionalCheckFailedException') confirmsFailed.add(confirmed);
+        throw error;
+      }
     },
     { step: 'initialize', name: 'crashAfterSend', priority: 'high' },
   );
@@ -88,6 +107,7 @@ export function injectAwsFaults(dynamodb: DynamoDBClient, ses: SESv2Client, plan
   );
   return {
     counts,
+    confirmsFailed,
     /** The function dies right after SES accepts the email about this finding. */
     crashAfterEmail(findingId: string) {
       crashAfter.add(findingId);

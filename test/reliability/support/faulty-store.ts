@@ -14,6 +14,8 @@ export class FaultyStore implements FindingStore {
   loseNextClaimReply = false;
   /** Fail this many confirmations with a TransientError (throttling) before letting one through. */
   transientConfirmFailures = 0;
+  /** Apply the next claim, then throw a TransientError: a timeout after the write reached the store. */
+  ambiguousNextClaim = false;
   /** Fail every write while true. */
   failWrites = false;
   confirmsFailed = 0;
@@ -26,6 +28,11 @@ export class FaultyStore implements FindingStore {
 
   async put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean> {
     if (this.failWrites) throw new StoreError('connection to the store lost');
+    if (this.ambiguousNextClaim && record.claim) {
+      this.ambiguousNextClaim = false;
+      await this.inner.put(record, expectedVersion);
+      throw new TransientError('timed out after the write');
+    }
     if (this.loseNextClaimReply && record.claim) {
       this.loseNextClaimReply = false;
       await this.inner.put(record, expectedVersion);

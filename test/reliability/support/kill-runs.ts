@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeWords, parseMessage } from '../../security/support/mime.js';
 import { type ChildResult, startCli } from './cli-child.js';
@@ -16,8 +16,8 @@ export const LEASE_MS = 120_000;
 
 export interface KillPlan {
   dir: string;
-  /** Command arguments before the shared --state/--outbox/--json. */
-  args: string[];
+  /** Command arguments (before the shared --state/--outbox/--json) of each run, and of the final one. */
+  args: (run: number | 'final') => string[];
   kills: number;
   /** Kills land uniformly between these delays after the start. */
   minDelayMs: number;
@@ -39,12 +39,12 @@ export interface KillReport {
 /** Kills the command at random points `kills` times, then runs it once more after the lease. */
 export async function killAndRestart(plan: KillPlan): Promise<KillReport> {
   const random = seededRandom(plan.seed);
-  const args = [...plan.args, '--state', 'state.db', '--outbox', 'outbox', '--json'];
+  const args = (run: number | 'final') => [...plan.args(run), '--state', 'state.db', '--outbox', 'outbox', '--json'];
   const runs: ChildResult[] = [];
   const killTimes: number[] = [];
   let killedRunning = 0;
   for (let i = 0; i < plan.kills; i++) {
-    const { child, done } = startCli(args, { cwd: plan.dir });
+    const { child, done } = startCli(args(i), { cwd: plan.dir });
     const delay = plan.minDelayMs + random() * (plan.maxDelayMs - plan.minDelayMs);
     const timer = setTimeout(() => {
       if (child.exitCode === null && child.signalCode === null) {
@@ -58,21 +58,39 @@ export async function killAndRestart(plan: KillPlan): Promise<KillReport> {
     runs.push(result);
   }
   if (plan.afterLease === 'wait') await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 2000));
-  const final = await startCli(args, { cwd: plan.dir, clockAheadMs: plan.afterLease === 'clock-ahead' ? LEASE_MS + 10_000 : undefined })
-    .done;
+  const final = await startCli(args('final'), {
+    cwd: plan.dir,
+    clockAheadMs: plan.afterLease === 'clock-ahead' ? LEASE_MS + 10_000 : undefined,
+  }).done;
   return { kills: plan.kills, killedRunning, runs, final, killTimes };
 }
 
-/** Writes the input: one event per due finding, ignored findings between, and every due finding delivered again at the end. */
-export function writeEvents(path: string, due: number): void {
+/** Writes one event per due finding of `due` (indices), with ignored findings between them. */
+export function writeEvents(path: string, due: number[]): void {
   const lines: string[] = [];
   const event = (text: string) => JSON.stringify(eventOf(JSON.parse(text)));
-  for (let i = 0; i < due; i++) {
+  for (const i of due) {
     lines.push(event(findingText(true, dueId(i))));
     if (i % 3 === 0) lines.push(event(findingText(false, `low-${i}`)));
   }
-  for (let i = 0; i < due; i++) lines.push(event(findingText(true, dueId(i))));
   writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+/**
+ * Writes the inputs of a cron-like series of runs into `dir/in`: run i gets
+ * the events of a new batch of due findings plus, again, those of batch i-1
+ * (Security Hub re-sends), so every run has emails to send when it is
+ * killed. Returns the due indices of all batches and the per-run arguments.
+ */
+export function writeBatches(dir: string, runs: number, batch: number) {
+  mkdirSync(join(dir, 'in'), { recursive: true });
+  const range = (run: number) => Array.from({ length: batch }, (_, k) => run * batch + k);
+  for (let run = 0; run < runs; run++)
+    writeEvents(join(dir, 'in', `batch-${run}.jsonl`), [...range(run), ...(run > 0 ? range(run - 1) : [])]);
+  return {
+    due: Array.from({ length: runs * batch }, (_, i) => i),
+    args: (run: number | 'final') => ['process', run === 'final' ? 'in' : join('in', `batch-${run}.jsonl`)],
+  };
 }
 
 export interface OutboxEmail {
