@@ -46,20 +46,20 @@ const DUMMY_ENV: NodeJS.ProcessEnv = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-/** The zips in dist/lambda, by function name; empty when the build wrote none. */
-function lambdaZips(): Map<string, string> {
-  if (!existsSync(LAMBDA_DIR)) return new Map();
-  const names = readdirSync(LAMBDA_DIR)
+/** The zips in a build's folder (dist/lambda by default), by function name; empty when the build wrote none. */
+function lambdaZips(dir: string): Map<string, string> {
+  if (!existsSync(dir)) return new Map();
+  const names = readdirSync(dir)
     .filter((name) => name.endsWith('.zip'))
     .sort();
-  return new Map(names.map((name) => [name.slice(0, -'.zip'.length), join(LAMBDA_DIR, name)]));
+  return new Map(names.map((name) => [name.slice(0, -'.zip'.length), join(dir, name)]));
 }
 
 export async function measureColdStart(
   workspace: Workspace,
-  options: { runs: number },
+  options: { runs: number; lambdaDir?: string },
 ): Promise<{ result: Record<string, LambdaSize>; detail: ColdStartDetail } | undefined> {
-  const zips = lambdaZips();
+  const zips = lambdaZips(options.lambdaDir ?? LAMBDA_DIR);
   if (zips.size === 0) return undefined;
   const entries = new Map<string, string>();
   const result: Record<string, LambdaSize> = {};
