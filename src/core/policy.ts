@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { InvalidPolicyError } from './errors.js';
 import { type Finding, SEVERITIES, type Severity } from './finding.js';
+import * as z from './zod.js';
 
 /**
  * The notification policy: who is told about which findings, and how often.
@@ -11,74 +11,81 @@ import { type Finding, SEVERITIES, type Severity } from './finding.js';
 
 const duration = (fallback: string) =>
   z
-    .string({ error: 'expected a duration like "15d"' })
-    .default(fallback)
-    .refine((text) => parseDuration(text) !== undefined, { error: 'expected a duration like "15d"' });
+    ._default(z.string({ error: 'expected a duration like "15d"' }), fallback)
+    .check(z.refine((text) => parseDuration(text) !== undefined, { error: 'expected a duration like "15d"' }));
 
 const lowerList = (what: string) =>
-  z
-    .array(z.string({ error: `expected ${what}` }).min(1), { error: `expected a list of ${what}` })
-    .min(1, { error: `expected at least one ${what} (leave the field out to match any)` })
-    .transform((items) => items.map((item) => item.toLowerCase()))
-    .optional();
+  z.optional(
+    z.pipe(
+      z
+        .array(z.string({ error: `expected ${what}` }).check(z.minLength(1)), { error: `expected a list of ${what}` })
+        .check(z.minLength(1, { error: `expected at least one ${what} (leave the field out to match any)` })),
+      z.transform((items: string[]) => items.map((item) => item.toLowerCase())),
+    ),
+  );
 
-const severityList = z
-  .array(
-    z.string().transform((s, ctx) => {
-      const upper = s.toUpperCase();
-      if ((SEVERITIES as readonly string[]).includes(upper)) return upper as Severity;
-      ctx.addIssue({ code: 'custom', message: `expected one of ${SEVERITIES.join(', ')}` });
-      return z.NEVER;
-    }),
-    { error: 'expected a list of severity labels' },
-  )
-  .min(1, { error: 'expected at least one severity (leave the field out to match any)' })
-  .optional();
+const severityList = z.optional(
+  z
+    .array(
+      z.pipe(
+        z.string(),
+        z.transform((s: string, ctx) => {
+          const upper = s.toUpperCase();
+          if ((SEVERITIES as readonly string[]).includes(upper)) return upper as Severity;
+          ctx.issues.push({ code: 'custom', message: `expected one of ${SEVERITIES.join(', ')}`, input: s });
+          return z.NEVER;
+        }),
+      ),
+      { error: 'expected a list of severity labels' },
+    )
+    .check(z.minLength(1, { error: 'expected at least one severity (leave the field out to match any)' })),
+);
 
 const ruleSchema = z.strictObject({
-  name: z.string({ error: 'expected a rule name' }).min(1).max(100),
-  match: z
-    .strictObject({
+  name: z.string({ error: 'expected a rule name' }).check(z.minLength(1), z.maxLength(100)),
+  match: z._default(
+    z.strictObject({
       severities: severityList,
       products: lowerList('product name'),
       standards: lowerList('standard name'),
-      accounts: z
-        .array(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))
-        .min(1)
-        .optional(),
+      accounts: z.optional(
+        z.array(z.string().check(z.regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }))).check(z.minLength(1)),
+      ),
       regions: lowerList('region'),
-    })
-    .default({}),
+    }),
+    {},
+  ),
   notify: z.strictObject({
-    to: z
-      .array(z.email({ error: 'expected an email address' }), { error: 'expected a list of email addresses' })
-      .min(1, { error: 'expected at least one email address' })
+    to: z.array(z.email({ error: 'expected an email address' }), { error: 'expected a list of email addresses' }).check(
+      z.minLength(1, { error: 'expected at least one email address' }),
       // SES sends one email to at most 50 recipients; a list beyond that belongs in a distribution group.
-      .max(50, { error: 'expected at most 50 addresses (use a distribution list for more)' }),
+      z.maxLength(50, { error: 'expected at most 50 addresses (use a distribution list for more)' }),
+    ),
     after: duration('0d'),
-    every: z
-      .string({ error: 'expected a duration like "15d" or "never"' })
-      .default('15d')
-      .refine((text) => text === 'never' || parseDuration(text) !== undefined, {
+    every: z._default(z.string({ error: 'expected a duration like "15d" or "never"' }), '15d').check(
+      z.refine((text) => text === 'never' || parseDuration(text) !== undefined, {
         error: 'expected a duration like "15d" or "never"',
       }),
-    resolved: z.boolean({ error: 'expected true or false' }).default(false),
+    ),
+    resolved: z._default(z.boolean({ error: 'expected true or false' }), false),
   }),
 });
 
 const policySchema = z
   .strictObject({
     sender: z.email({ error: 'expected the sender email address' }),
-    rules: z.array(ruleSchema, { error: 'expected a list of rules' }).min(1, { error: 'expected at least one rule' }),
+    rules: z.array(ruleSchema, { error: 'expected a list of rules' }).check(z.minLength(1, { error: 'expected at least one rule' })),
   })
-  .superRefine((policy, ctx) => {
-    const seen = new Set<string>();
-    policy.rules.forEach((rule, index) => {
-      if (seen.has(rule.name))
-        ctx.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `duplicate rule name "${rule.name}"` });
-      seen.add(rule.name);
-    });
-  });
+  .check(
+    z.superRefine((policy, ctx) => {
+      const seen = new Set<string>();
+      policy.rules.forEach((rule, index) => {
+        if (seen.has(rule.name))
+          ctx.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `duplicate rule name "${rule.name}"` });
+        seen.add(rule.name);
+      });
+    }),
+  );
 
 export interface RuleMatch {
   severities?: Severity[];

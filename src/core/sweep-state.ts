@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 
 /**
  * The sweep's progress, kept in the store under one cursor name. It is
@@ -10,7 +10,7 @@ import { z } from 'zod';
 const api = z.enum(['asff', 'ocsf']);
 const strategy = z.enum(['lookup', 'scan']);
 
-const history = z.object({ tracked: z.number(), scanned: z.number().optional(), inactive: z.number() });
+const history = z.object({ tracked: z.number(), scanned: z.optional(z.number()), inactive: z.number() });
 
 /** Counts of checks: a run that restarts re-checks the batch it stopped in, and counts it again. */
 const totals = z.object({
@@ -37,22 +37,22 @@ const run = z.object({
   groups: z.array(z.object({ api, strategy, tracked: z.number(), estimates: z.object({ lookup: z.number(), scan: z.number() }) })),
   group: z.number(),
   /** Lookup: the last key done. */
-  after: z.string().optional(),
+  after: z.optional(z.string()),
   /** Scan: the page to read next. */
-  nextToken: z.string().optional(),
+  nextToken: z.optional(z.string()),
   /** Scan: every tracked finding up to this id and key (in id order) is settled. */
-  settledId: z.string().optional(),
-  settledKey: z.string().optional(),
+  settledId: z.optional(z.string()),
+  settledKey: z.optional(z.string()),
   /** Scan: findings the scan of this group returned so far. */
   scanned: z.number(),
   totals,
-  measured: z.object({ asff: history.optional(), ocsf: history.optional() }),
+  measured: z.object({ asff: z.optional(history), ocsf: z.optional(history) }),
 });
 
 const state = z.object({
-  run: run.optional(),
-  completedAt: z.string().optional(),
-  history: z.object({ asff: history.optional(), ocsf: history.optional() }),
+  run: z.optional(run),
+  completedAt: z.optional(z.string()),
+  history: z.object({ asff: z.optional(history), ocsf: z.optional(history) }),
 });
 
 export type SweepTotals = z.infer<typeof totals>;

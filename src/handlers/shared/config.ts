@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { ConfigurationError, InvalidPolicyError } from '../../core/errors.js';
 import { type Policy, validatePolicy } from '../../core/policy.js';
+import * as z from '../../core/zod.js';
 
 /**
  * The environment variables the Lambda functions read, one schema each.
@@ -8,22 +8,26 @@ import { type Policy, validatePolicy } from '../../core/policy.js';
  * start, and fails right there naming the variable that is missing or wrong.
  */
 const VARIABLES = {
-  TABLE_NAME: z.string({ error: 'required, the name of the DynamoDB table' }).min(1, { error: 'must not be empty' }),
-  POLICY: z.string({ error: 'required, the policy document as JSON' }).transform((text, ctx): Policy => {
-    try {
-      return validatePolicy(JSON.parse(text));
-    } catch (error) {
-      const detail = error instanceof InvalidPolicyError ? error.issues.join('; ') : `not JSON: ${(error as Error).message}`;
-      ctx.addIssue({ code: 'custom', message: detail });
-      return z.NEVER;
-    }
-  }),
-  SECURITY_HUB_WRITE_BACK: z.enum(['true', 'false'], { error: 'required, "true" or "false"' }).transform((value) => value === 'true'),
-  CLAIM_SECONDS: z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/, { error: 'expected a whole number of seconds' })
-    .transform(Number)
-    .optional(),
+  TABLE_NAME: z.string({ error: 'required, the name of the DynamoDB table' }).check(z.minLength(1, { error: 'must not be empty' })),
+  POLICY: z.pipe(
+    z.string({ error: 'required, the policy document as JSON' }),
+    z.transform((text: string, ctx): Policy => {
+      try {
+        return validatePolicy(JSON.parse(text));
+      } catch (error) {
+        const detail = error instanceof InvalidPolicyError ? error.issues.join('; ') : `not JSON: ${(error as Error).message}`;
+        ctx.issues.push({ code: 'custom', message: detail, input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  SECURITY_HUB_WRITE_BACK: z.pipe(
+    z.enum(['true', 'false'], { error: 'required, "true" or "false"' }),
+    z.transform((value: 'true' | 'false') => value === 'true'),
+  ),
+  CLAIM_SECONDS: z.optional(
+    z.pipe(z.string().check(z.regex(/^[1-9]\d{0,5}$/, { error: 'expected a whole number of seconds' })), z.transform(Number)),
+  ),
 } as const;
 
 export type Variable = keyof typeof VARIABLES;

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { Outcome } from '../../core/decide.js';
 import { ConfigurationError } from '../../core/errors.js';
 import type { FindingSnapshot } from '../../core/record.js';
+import * as z from '../../core/zod.js';
 
 /**
  * The payloads the state machine (infra/state-machine.asl.json) passes
@@ -47,18 +47,18 @@ export type NotifyResult = Finished & { action: 'done'; emailed: boolean };
 
 const findingItemSchema = z.object({
   finding: z.unknown(),
-  time: z.string().optional(),
+  time: z.optional(z.string()),
   detailType: z.string(),
-  index: z.number().int().nonnegative().optional(),
+  index: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 /** Only the fields the engine reads are checked: the snapshot comes from check-record, not from outside. */
 const continueSchema = z
   .object({
-    key: z.string().min(1),
+    key: z.string().check(z.minLength(1)),
     now: z.iso.datetime({ offset: true }),
     finding: z.looseObject({
-      key: z.string().min(1),
+      key: z.string().check(z.minLength(1)),
       open: z.boolean(),
       severity: z.string(),
       updatedAt: z.string(),
@@ -66,7 +66,7 @@ const continueSchema = z
       resources: z.array(z.unknown()),
     }),
   })
-  .refine((input) => input.finding.key === input.key, { error: 'finding.key differs from key' });
+  .check(z.refine((input) => input.finding.key === input.key, { error: 'finding.key differs from key' }));
 
 export function parseFindingItem(input: unknown): FindingItem {
   return parse(findingItemSchema, input, 'check-record', 'finding, time and detailType') as FindingItem;
@@ -78,7 +78,7 @@ export function parseContinue(input: unknown, step: string): { key: string; now:
 }
 
 /** A payload of the wrong shape means the deployed state machine and the functions disagree: fail loudly. */
-function parse<T>(schema: z.ZodType<T>, input: unknown, step: string, expected: string): T {
+function parse<T>(schema: z.ZodMiniType<T>, input: unknown, step: string, expected: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ');
