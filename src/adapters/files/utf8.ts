@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Extracted } from '../../core/normalize/extract.js';
 
+const PIECE = 16 * 1024;
+
 /** Why an item was rejected when its input held bytes that are not UTF-8. */
 export const NOT_UTF8 = 'contains bytes that are not valid UTF-8';
 
@@ -41,7 +43,9 @@ export class Utf8Watch extends Transform {
       this.carry = Buffer.from(joined.subarray(joined.length - tail));
     }
     this.bytes += chunk.length;
-    done(null, chunk);
+    // Small pieces: the parser turns each into tokens at once, and a long queue of tokens is slow to drain.
+    for (let at = 0; at < chunk.length; at += PIECE) this.push(chunk.subarray(at, at + PIECE));
+    done();
   }
 
   override _flush(done: TransformCallback): void {
