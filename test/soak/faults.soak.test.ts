@@ -34,17 +34,17 @@ describe('SMTP failing for 40% of sends, four workers at once', () => {
 
 describe('kill -9 of the command, 40 times, then a restart after waiting the lease out', () => {
   it('sends every due notification; duplicates only where a kill fell between an email and its record update', async () => {
-    // prepare: forty runs, each with 60 new due findings and the previous 60 again
+    // prepare: forty runs, each with 150 new due findings and the previous 150 again
     const dir = mkdtempSync(join(work, 'kill-'));
-    const batches = writeBatches(dir, 40, 60);
+    const batches = writeBatches(dir, 40, 150);
 
     // act
     const report = await killAndRestart({
       dir,
       args: batches.args,
       kills: 40,
-      minDelayMs: 300,
-      maxDelayMs: 2500,
+      minDelayMs: 200,
+      maxDelayMs: 3000,
       seed: 15,
       afterLease: 'wait',
     });
@@ -57,7 +57,7 @@ describe('kill -9 of the command, 40 times, then a restart after waiting the lea
     // assess
     console.info(`figures: ${JSON.stringify({ ...figures, state: undefined })}`);
     expect(report.final.code, report.final.stderr).toBe(0);
-    expect(figures).toMatchObject({ due: 2400, sent: 2400, lost: 0, unexpected: 0 });
+    expect(figures).toMatchObject({ due: 6000, sent: 6000, lost: 0, unexpected: 0 });
     expect(figures.duplicated).toBeLessThanOrEqual(report.killedRunning);
     for (const gap of figures.duplicateGapsMs) expect(gap).not.toBe(Number.POSITIVE_INFINITY);
     expect(figures.state).toMatchObject({ integrity: 'ok', inconsistent: 0, claimed: 0 });
