@@ -3,7 +3,7 @@ import { type Extracted, extractFindings } from '../../core/normalize/extract.js
 import { NOT_UTF8 } from './utf8.js';
 
 /** One line of input: its bytes, or only the fact that it was too long to keep. */
-export interface Line {
+interface Line {
   number: number;
   bytes: Buffer;
   tooLong: boolean;
@@ -14,7 +14,7 @@ export interface Line {
  * bytes that are not UTF-8 is rejected alone. A line longer than `maxBytes`
  * is not kept in memory; it is reported as too long.
  */
-export class LineSplitter {
+class LineSplitter {
   private parts: Buffer[] = [];
   private size = 0;
   private tooLong = false;
@@ -62,7 +62,7 @@ export class LineSplitter {
 }
 
 /** The items on one line of JSON Lines input; `file:line` names where each came from. */
-export function* lineItems(line: Line, file: string, maxBytes: number): Generator<Extracted> {
+function* lineItems(line: Line, file: string, maxBytes: number): Generator<Extracted> {
   const where = `${file}:${line.number}`;
   if (line.tooLong) {
     yield { kind: 'invalid', where, reason: `line longer than ${mebibytes(maxBytes)} (a Security Hub finding is at most 240 KB)` };
@@ -106,6 +106,6 @@ export function* bufferLines(buffer: Buffer, file: string, maxBytes: number): Ge
   for (const line of splitter.end()) yield* lineItems(line, file, maxBytes);
 }
 
-export function mebibytes(bytes: number): string {
+function mebibytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
 }

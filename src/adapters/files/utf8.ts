@@ -11,7 +11,7 @@ export const NOT_UTF8 = 'contains bytes that are not valid UTF-8';
  * How many bytes at the end of `chunk` start a UTF-8 sequence that the next
  * chunk completes (0–3). Those bytes are checked together with that chunk.
  */
-export function incompleteTail(chunk: Uint8Array): number {
+function incompleteTail(chunk: Uint8Array): number {
   for (let back = 1; back <= Math.min(3, chunk.length); back++) {
     const byte = chunk[chunk.length - back]!;
     if ((byte & 0xc0) === 0x80) continue;
@@ -56,7 +56,7 @@ export class Utf8Watch extends Transform {
 }
 
 /** True when a parsed value holds U+FFFD in any key or string: bytes that were not UTF-8 were replaced. */
-export function holdsReplacement(value: unknown): boolean {
+function holdsReplacement(value: unknown): boolean {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const current = pending.pop();
