@@ -1,4 +1,6 @@
+import { readInputsInParallel, worthAReadingThread } from '../../adapters/files/parallel-reader.js';
 import { readInputs } from '../../adapters/files/read-inputs.js';
+import type { InputItem } from '../../adapters/files/worker-protocol.js';
 import { type Counts, emptyCounts } from '../../core/engine.js';
 import { composeLocal } from '../compose.js';
 import { ENGINE_OPTIONS, engineSettings, parse } from '../options.js';
@@ -43,8 +45,11 @@ export async function runProcess(args: string[]): Promise<number> {
   const dryRun = values['dry-run'];
   const local = await composeLocal(settings, { dryRun });
   const counts: Counts = emptyCounts();
+  const inputs = positionals.length > 0 ? positionals : ['-'];
+  // Large inputs are read, parsed and normalised on a second thread while this one runs the engine, store and mail.
+  const items: AsyncIterable<InputItem> = (await worthAReadingThread(inputs)) ? readInputsInParallel(inputs) : readInputs(inputs);
   try {
-    for await (const item of readInputs(positionals.length > 0 ? positionals : ['-'])) {
+    for await (const item of items) {
       counts.read++;
       if (item.kind === 'invalid') {
         counts.invalid++;
