@@ -15,9 +15,12 @@ export async function composeMessage(email: Email, messageId: string): Promise<B
     text: email.text,
     headers: email.headers,
     messageId,
-    // Our emails are mostly Latin text, for which nodemailer's own detection picks
-    // quoted-printable anyway; naming it skips that detection, half the cost of composing.
-    textEncoding: 'quoted-printable',
+    // Base64 rather than quoted-printable: nodemailer's quoted-printable encoder
+    // walks the HTML character by character and was most of the cost of
+    // composing, while base64 is native (the files are ~25% larger and no
+    // longer readable as they are; any mail tool decodes them). Naming an
+    // encoding also skips nodemailer's detection, which counts every character.
+    textEncoding: 'base64',
   });
   return composer.compile().build();
 }
