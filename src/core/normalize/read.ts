@@ -51,11 +51,55 @@ export function strings(value: unknown): string[] {
 export function instant(value: unknown): string | undefined {
   let ms: number;
   if (typeof value === 'number' && Number.isFinite(value)) ms = value;
-  else if (typeof value === 'string' && value.length <= 64) ms = Date.parse(value);
-  else return undefined;
+  else if (typeof value === 'string' && value.length <= 64) {
+    // Most timestamps already are in the normalised form (or lack only the milliseconds): checked
+    // digit by digit, they are returned as they are, without a round trip through Date.
+    const canonical = canonicalIso(value);
+    if (canonical !== undefined) return canonical;
+    ms = Date.parse(value);
+  } else return undefined;
   if (!Number.isFinite(ms)) return undefined;
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * `value` itself when it is `YYYY-MM-DDTHH:MM:SS.sssZ` naming a real instant
+ * (what `toISOString` would return for it), the same with `.000` added when
+ * it is `YYYY-MM-DDTHH:MM:SSZ`; undefined for anything else, which is left
+ * to Date.
+ */
+function canonicalIso(value: string): string | undefined {
+  const length = value.length;
+  if (length !== 24 && length !== 20) return undefined;
+  if (value.charCodeAt(length - 1) !== 90 /* Z */) return undefined;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(10) !== 84) return undefined;
+  if (value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58) return undefined;
+  if (length === 24 && (value.charCodeAt(19) !== 46 || digits(value, 20, 3) < 0)) return undefined;
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
+  const second = digits(value, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59)
+    return undefined;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0)) return undefined;
+  return length === 24 ? value : `${value.slice(0, 19)}.000Z`;
+}
+
+/** The decimal number written by `count` ASCII digits at `start`, or -1. */
+function digits(value: string, start: number, count: number): number {
+  let result = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = value.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    result = result * 10 + digit;
+  }
+  return result;
 }
 
 /** The first defined result of `read` over the candidates. */
