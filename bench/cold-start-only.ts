@@ -13,6 +13,7 @@ import { createWorkspace, repoRoot } from './workspace.js';
  * interleaved, against one bare `node`, so that a change can be compared
  * with the build before it on a machine whose speed drifts.
  *
+ *   npm run bench:cold-start [-- --runs N]          (builds, then measures dist/lambda)
  *   node --import tsx bench/cold-start-only.ts [--runs N] [DIR ...]
  */
 
