@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { MailDeliveryError } from '../../core/errors.js';
 import type { Email, Mailer } from '../../core/ports.js';
+import { discard, type SpareFile, SpareFiles } from './spare-files.js';
 
 /** Builds the RFC 5322 message (HTML and plain-text parts) for an email. */
 export async function composeMessage(email: Email, messageId: string): Promise<Buffer> {
@@ -37,7 +38,11 @@ export function notificationDigest(email: Email): string {
  * (written aside, then renamed).
  */
 export class OutboxMailer implements Mailer {
-  constructor(private readonly dir: string) {}
+  private readonly spares: SpareFiles;
+
+  constructor(private readonly dir: string) {
+    this.spares = new SpareFiles(dir);
+  }
 
   async send(email: Email): Promise<{ messageId: string }> {
     const digest = notificationDigest(email);
@@ -50,14 +55,43 @@ export class OutboxMailer implements Mailer {
       mkdirSync(this.dir, { recursive: true });
       if (existsSync(path)) return { messageId };
       const message = await composeMessage(email, messageId);
-      const temp = `${path}.${process.pid}.tmp`;
-      writeFileSync(temp, message);
-      renameSync(temp, path);
+      if (!(await this.writeToSpare(path, message))) {
+        const temp = `${path}.${process.pid}.tmp`;
+        writeFileSync(temp, message);
+        renameSync(temp, path);
+      }
       return { messageId };
     } catch (error) {
       throw new MailDeliveryError(`cannot write ${path}: ${(error as Error).message}`, false, { cause: error });
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.spares.dispose();
+  }
+
+  /** Writes the message into a file created ahead of need, then renames it; false when that did not work out. */
+  private async writeToSpare(path: string, message: Buffer): Promise<boolean> {
+    let spare: SpareFile;
+    try {
+      spare = await this.spares.take();
+    } catch {
+      return false;
+    }
+    try {
+      for (let at = 0; at < message.length; ) at += writeSync(spare.fd, message, at);
+    } catch {
+      discard(spare);
+      return false;
+    }
+    closeSync(spare.fd);
+    try {
+      renameSync(spare.path, path);
+    } catch {
+      // E.g. the folder was removed under the run: the caller recreates it and writes the file itself.
+      rmSync(spare.path, { force: true });
+      return false;
+    }
+    return true;
+  }
 }

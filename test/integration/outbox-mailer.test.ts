@@ -1,0 +1,75 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OutboxMailer } from '../../src/adapters/outbox/outbox-mailer.js';
+import type { Notification } from '../../src/core/decide.js';
+import { renderEmail } from '../../src/core/email/render.js';
+import { SAMPLES } from '../../src/core/email/samples.js';
+import type { Email } from '../../src/core/ports.js';
+import { parseMessage } from '../security/support/mime.js';
+
+const work = mkdtempSync(join(tmpdir(), 'sechub-outbox-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function emails(count: number): Email[] {
+  const findings = Object.values(SAMPLES);
+  return Array.from({ length: count }, (_, i) => {
+    const finding = findings[i % findings.length]!;
+    const notification: Notification = {
+      kind: 'new',
+      id: `${finding.key}-${i}|new|2026-01-20T00:00:00.000Z`,
+      rules: ['team'],
+      to: ['team@example.com'],
+      at: '2026-01-20T00:00:00.000Z',
+    };
+    return renderEmail({ finding: { ...finding, title: `${finding.title} №${i} — ünïcödé` }, notification, sender: 'alerts@example.com' });
+  });
+}
+
+describe('the outbox', () => {
+  it('writes one whole .eml file per email whose HTML and text parts decode to the email, and nothing else', async () => {
+    // prepare
+    const dir = join(work, 'whole');
+    const mailer = new OutboxMailer(dir);
+    const sent = emails(12);
+
+    // act
+    for (const email of sent) await mailer.send(email);
+    await mailer.close();
+
+    // assess
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(12);
+    expect(files.every((name) => /^new-[0-9a-f]{24}\.eml$/.test(name))).toBe(true);
+    const parsed = files.map((name) => parseMessage(readFileSync(join(dir, name), 'latin1')));
+    expect(new Set(parsed.map((message) => message.html))).toEqual(new Set(sent.map((email) => email.html)));
+    expect(new Set(parsed.map((message) => message.text))).toEqual(new Set(sent.map((email) => email.text)));
+  });
+
+  it('writes the same notification once', async () => {
+    const dir = join(work, 'once');
+    const mailer = new OutboxMailer(dir);
+    const [email] = emails(1);
+    await mailer.send(email!);
+    await mailer.send(email!);
+    await mailer.close();
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  it('still writes an email when its folder was removed during the run', async () => {
+    // prepare
+    const dir = join(work, 'removed');
+    const mailer = new OutboxMailer(dir);
+    const [first, second] = emails(2);
+    await mailer.send(first!);
+
+    // act
+    rmSync(dir, { recursive: true });
+    await mailer.send(second!);
+    await mailer.close();
+
+    // assess
+    expect(readdirSync(dir).filter((name) => name.endsWith('.eml'))).toHaveLength(1);
+  });
+});
