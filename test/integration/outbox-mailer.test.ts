@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,5 +72,24 @@ describe('the outbox', () => {
 
     // assess
     expect(readdirSync(dir).filter((name) => name.endsWith('.eml'))).toHaveLength(1);
+  });
+
+  it('removes the empty files a crashed run left behind, and only those', async () => {
+    // prepare
+    const dir = join(work, 'crashed');
+    mkdirSync(dir);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(join(dir, `.${gone}-1.tmp`), '');
+    writeFileSync(join(dir, `.${gone}-2.tmp`), '');
+    writeFileSync(join(dir, `.${process.pid}-0.tmp`), '');
+    writeFileSync(join(dir, 'notes.txt'), 'not ours');
+    const mailer = new OutboxMailer(dir);
+
+    // act
+    await mailer.send(emails(1)[0]!);
+    await mailer.close();
+
+    // assess
+    expect(readdirSync(dir).filter((name) => !name.endsWith('.eml'))).toEqual([`.${process.pid}-0.tmp`, 'notes.txt']);
   });
 });

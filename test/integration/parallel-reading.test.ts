@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInputsInParallel, WORKER_MIN_BYTES, worthAReadingThread } from '../../src/adapters/files/parallel-reader.js';
 import type { InputItem } from '../../src/adapters/files/worker-protocol.js';
+import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { runCli } from '../support/cli.js';
 import { asff, asffEvent } from '../support/findings.js';
 import { repoRoot } from '../support/fixtures.js';
@@ -99,6 +100,34 @@ describe('reading large inputs on a second thread', () => {
     expect(where).toEqual([join(dir, 'a.jsonl:1000#'), expect.stringMatching(/b\.json/), join(dir, 'c.jsonl:700')]);
   });
 
+  it('still refreshes a tracked finding whose severity dropped below every rule, so that tick sends it no reminder', async () => {
+    // prepare
+    const cwd = mkdtempSync(join(work, 'dropped-'));
+    const file = join(cwd, 'stream.jsonl');
+    const event = (id: string, severity: 'HIGH' | 'LOW', at: string) =>
+      JSON.stringify(asffEvent([asff({ id, severity, updatedAt: at, firstObservedAt: '2026-01-10T00:00:00.000Z' })], at));
+    const filler = lines(0, 6300, 100_000).filter((_, i) => i % 3 === 2);
+    writeFileSync(
+      file,
+      [
+        event('dropping', 'HIGH', '2026-01-10T01:00:00.000Z'),
+        event('staying', 'HIGH', '2026-01-10T01:00:00.000Z'),
+        ...filler,
+        event('dropping', 'LOW', '2026-01-10T02:00:00.000Z'),
+      ].join('\n'),
+    );
+    expect(await worthAReadingThread([file])).toBe(true);
+
+    // act
+    const processed = await runCli(['process', file, '--json', '--clock', 'event'], { cwd });
+    const ticked = await runCli(['tick', '--now', '2026-01-26T03:00:00.000Z', '--json'], { cwd });
+
+    // assess
+    expect(processed.json).toMatchObject({ notified: 2, ignored: filler.length + 1 });
+    expect(ticked.json).toMatchObject({ reminded: 1, emails: 1 });
+    expect(emlFiles(join(cwd, '.sechub-alerts/outbox')).filter((name) => name.startsWith('reminder-'))).toHaveLength(1);
+  });
+
   it('reads small inputs and standard input on the main thread', async () => {
     // prepare
     const small = join(work, 'small.jsonl');
@@ -120,7 +149,7 @@ describe('a failure of the reading thread', () => {
     const items: InputItem[] = [];
     let failure: Error | undefined;
     try {
-      for await (const item of readInputsInParallel([mode], { workerUrl })) items.push(item);
+      for await (const item of readInputsInParallel([mode], { workerUrl, policy: DEFAULT_POLICY })) items.push(item);
     } catch (error) {
       failure = error as Error;
     }
@@ -129,13 +158,13 @@ describe('a failure of the reading thread', () => {
 
   it('surfaces an error it reports, after every item it read before it', async () => {
     const { items, failure } = await collect('report');
-    expect(items.map((item) => item.where)).toEqual(['first', 'second']);
+    expect(items.map((item) => (item.kind === 'unmatched' ? item.key : item.where))).toEqual(['first', 'second']);
     expect(failure?.message).toBe('EACCES: permission denied, scandir findings/private');
   });
 
   it('surfaces an exception it did not catch', async () => {
     const { items, failure } = await collect('throw');
-    expect(items.map((item) => item.where)).toEqual(['first', 'second']);
+    expect(items.map((item) => (item.kind === 'unmatched' ? item.key : item.where))).toEqual(['first', 'second']);
     expect(failure?.message).toBe('a bug in the reader');
   });
 

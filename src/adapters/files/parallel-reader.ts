@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import type { Policy } from '../../core/policy.js';
 import { DEFAULT_LIMITS, listFindingFiles, type ReadLimits } from './read-inputs.js';
-import type { InputItem, ReaderSettings, ToMain } from './worker-protocol.js';
+import type { FindingItem, InputItem, ReaderSettings, ToMain, ToReader } from './worker-protocol.js';
 
 /** Inputs smaller than this are read on the main thread: starting a thread costs more than it saves. */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
@@ -10,6 +11,8 @@ export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 const WORKER_URL = new URL('./read-worker.js', import.meta.url);
 
 export interface ParallelReadOptions {
+  /** Findings this policy ignores unless tracked come as UnmatchedItem. */
+  policy: Policy;
   limits?: ReadLimits;
   batchItems?: number;
   maxInFlight?: number;
@@ -42,19 +45,23 @@ export async function worthAReadingThread(inputs: string[], minBytes = WORKER_MI
 /**
  * Reads the inputs like `readInputs`, with the same items in the same order,
  * but on a second thread: reading, JSON parsing and normalising run there
- * while this thread handles the findings already read. At most
+ * while this thread handles the findings already read. Findings the policy
+ * ignores unless the store tracks them come as UnmatchedItem. At most
  * `maxInFlight` batches wait between the threads. A failure of the reading
  * thread surfaces here as an error, after every item it read before it.
  */
-export async function* readInputsInParallel(inputs: string[], options: ParallelReadOptions = {}): AsyncGenerator<InputItem> {
+export async function* readInputsInParallel(inputs: string[], options: ParallelReadOptions): AsyncGenerator<InputItem> {
   const settings: ReaderSettings = {
     inputs,
+    policy: options.policy,
     limits: options.limits ?? DEFAULT_LIMITS,
     batchItems: options.batchItems ?? 256,
     maxInFlight: options.maxInFlight ?? 4,
   };
   const worker = new Worker(options.workerUrl ?? WORKER_URL, { workerData: settings });
+  const tell = (message: ToReader) => worker.postMessage(message);
   const queue: ToMain[] = [];
+  const fetches = new Map<number, { resolve: (items: (FindingItem | null)[]) => void; reject: (error: Error) => void }>();
   let failure: Error | undefined;
   let exited = false;
   let wake: (() => void) | undefined;
@@ -64,7 +71,8 @@ export async function* readInputsInParallel(inputs: string[], options: ParallelR
     resolve?.();
   };
   worker.on('message', (message: ToMain) => {
-    queue.push(message);
+    if (message.type === 'held') fetches.get(message.batch)?.resolve(message.items);
+    else queue.push(message);
     signal();
   });
   worker.on('error', (error) => {
@@ -74,6 +82,7 @@ export async function* readInputsInParallel(inputs: string[], options: ParallelR
   worker.on('exit', (code) => {
     exited = true;
     if (code !== 0) failure ??= new Error(`the thread reading the inputs stopped with exit code ${code}`);
+    for (const fetch of fetches.values()) fetch.reject(failure ?? new Error('the thread reading the inputs stopped'));
     signal();
   });
   try {
@@ -87,15 +96,28 @@ export async function* readInputsInParallel(inputs: string[], options: ParallelR
       }
       if (message.type === 'end') return;
       if (message.type === 'error') throw rebuilt(message);
-      // One credit back per batch taken, so that the reader may post another.
-      worker.postMessage(null);
-      yield* message.items;
+      if (message.type !== 'items') continue;
+      // The credit goes back as soon as the batch is taken, so that the next one is read meanwhile.
+      tell({ type: 'taken' });
+      const { batch, items } = message;
+      let held: Promise<(FindingItem | null)[]> | undefined;
+      const fetchHeld = () =>
+        (held ??= new Promise((resolve, reject) => {
+          fetches.set(batch, { resolve, reject });
+          tell({ type: 'fetch', batch });
+        }));
+      for (let at = 0; at < items.length; at++) {
+        const item = items[at]!;
+        if (item.kind !== 'unmatched') yield item;
+        else yield { kind: 'unmatched', key: item.key, load: async () => (await fetchHeld())[at]! };
+      }
+      fetches.delete(batch);
+      tell({ type: 'handled', batch });
     }
   } finally {
     await worker.terminate();
   }
 }
-
 function rebuilt(message: Extract<ToMain, { type: 'error' }>): Error {
   const error = new Error(message.message);
   error.name = message.name;

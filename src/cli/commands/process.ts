@@ -1,8 +1,12 @@
 import { readInputsInParallel, worthAReadingThread } from '../../adapters/files/parallel-reader.js';
 import { readInputs } from '../../adapters/files/read-inputs.js';
-import type { InputItem } from '../../adapters/files/worker-protocol.js';
+import type { FindingItem, InputItem } from '../../adapters/files/worker-protocol.js';
 import { type Counts, emptyCounts } from '../../core/engine.js';
+import type { TrackedRecord } from '../../core/record.js';
 import { composeLocal } from '../compose.js';
+
+type Local = Awaited<ReturnType<typeof composeLocal>>;
+
 import { ENGINE_OPTIONS, engineSettings, parse } from '../options.js';
 import { endProgress, printSummary, progress, reportInvalid } from '../report.js';
 import { UsageError } from '../usage-error.js';
@@ -47,21 +51,13 @@ export async function runProcess(args: string[]): Promise<number> {
   const counts: Counts = emptyCounts();
   const inputs = positionals.length > 0 ? positionals : ['-'];
   // Large inputs are read, parsed and normalised on a second thread while this one runs the engine, store and mail.
-  const items: AsyncIterable<InputItem> = (await worthAReadingThread(inputs)) ? readInputsInParallel(inputs) : readInputs(inputs);
+  const items: AsyncIterable<InputItem> = (await worthAReadingThread(inputs))
+    ? readInputsInParallel(inputs, { policy: local.policy })
+    : readInputs(inputs);
   try {
     for await (const item of items) {
       counts.read++;
-      if (item.kind === 'invalid') {
-        counts.invalid++;
-        reportInvalid(item.where, item.reason);
-        continue;
-      }
-      if (item.kind === 'skipped') {
-        counts.ignored++;
-        continue;
-      }
-      const now = values.clock === 'event' ? new Date(item.eventTime ?? item.finding.updatedAt) : new Date();
-      await local.engine.handleCounted(item.finding, now, counts);
+      await handleItem(item, local, counts, values.clock === 'event');
       if (counts.read % 1000 === 0) progress(`${counts.read} read, ${counts.emails} emails`);
     }
   } finally {
@@ -74,4 +70,33 @@ export async function runProcess(args: string[]): Promise<number> {
     return 1;
   }
   return counts.invalid > 0 ? 3 : 0;
+}
+
+/** Counts one input item, and hands a finding to the engine. */
+async function handleItem(item: InputItem, local: Local, counts: Counts, eventClock: boolean): Promise<void> {
+  if (item.kind === 'invalid') {
+    counts.invalid++;
+    reportInvalid(item.where, item.reason);
+    return;
+  }
+  if (item.kind === 'skipped') {
+    counts.ignored++;
+    return;
+  }
+  if (item.kind === 'unmatched') {
+    // Open and matched by no rule: the engine ignores it unless the store tracks it, so only then is the rest read.
+    const known = await local.store.get(item.key);
+    if (known === undefined) {
+      counts.ignored++;
+      return;
+    }
+    await handleFinding(await item.load(), local, counts, eventClock, known);
+    return;
+  }
+  await handleFinding(item, local, counts, eventClock);
+}
+
+async function handleFinding(item: FindingItem, local: Local, counts: Counts, eventClock: boolean, known?: TrackedRecord): Promise<void> {
+  const now = eventClock ? new Date(item.eventTime ?? item.finding.updatedAt) : new Date();
+  await local.engine.handleCounted(item.finding, now, counts, known);
 }
