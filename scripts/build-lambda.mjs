@@ -88,4 +88,4 @@ await Promise.all(
   }),
 );
 
-process.stdout.write(`Lambda bundles: ${names.map((name) => `${name}.zip`).join(', ')} in ${outdir}\n`);
+process.stderr.write(`Lambda bundles: ${names.map((name) => `${name}.zip`).join(', ')} in ${relative(process.cwd(), outdir) || '.'}\n`);
