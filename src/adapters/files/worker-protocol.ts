@@ -65,9 +65,10 @@ export type ToReader = { type: 'taken' } | { type: 'handled'; batch: number } | 
 /** How an item is posted, and the finding the reading thread holds back for it (unmatched ones). */
 export function toPosted(item: Extracted, policy: Policy): { posted: PostedItem; held: FindingItem | null } {
   if (item.kind !== 'finding') return { posted: item, held: null };
-  const { raw: _raw, ...finding } = item.finding;
-  const found: FindingItem = { ...item, finding };
-  return ignoredUnlessTracked(policy, finding)
-    ? { posted: { kind: 'unmatched', key: finding.key }, held: found }
+  // The item is this thread's own, fresh from the reader: its raw document is dropped in place rather than copied around.
+  item.finding.raw = undefined;
+  const found: FindingItem = item;
+  return ignoredUnlessTracked(policy, found.finding)
+    ? { posted: { kind: 'unmatched', key: found.finding.key }, held: found }
     : { posted: found, held: null };
 }
