@@ -128,6 +128,22 @@ describe('reading large inputs on a second thread', () => {
     expect(emlFiles(join(cwd, '.sechub-alerts/outbox')).filter((name) => name.startsWith('reminder-'))).toHaveLength(1);
   });
 
+  it('sends one email per finding when four runs read the same large input into one state file at once', async () => {
+    // prepare
+    const cwd = mkdtempSync(join(work, 'concurrent-'));
+    const file = join(cwd, 'stream.jsonl');
+    writeFileSync(file, lines(0, 2400, 100_000).join('\n'));
+    expect(await worthAReadingThread([file])).toBe(true);
+
+    // act: the system clock, so that a second email about a finding would be a second file
+    const runs = await Promise.all(Array.from({ length: 4 }, () => runCli(['process', file, '--json'], { cwd })));
+
+    // assess
+    expect(runs.map((run) => run.code)).toEqual([0, 0, 0, 0]);
+    expect(runs.reduce((sum, run) => sum + run.json!.emails!, 0)).toBe(DISTINCT_HIGH);
+    expect(emlFiles(join(cwd, '.sechub-alerts/outbox'))).toHaveLength(DISTINCT_HIGH);
+  });
+
   it('reads small inputs and standard input on the main thread', async () => {
     // prepare
     const small = join(work, 'small.jsonl');
