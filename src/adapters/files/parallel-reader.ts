@@ -37,7 +37,9 @@ export async function worthAReadingThread(inputs: string[], minBytes = WORKER_MI
         bytes += file === input ? info.size : (await stat(file)).size;
         if (bytes >= minBytes) return true;
       }
-    } catch {}
+    } catch {
+      // Counted as empty: the reader reports an input it cannot read, with where and why.
+    }
   }
   return false;
 }
@@ -109,7 +111,7 @@ export async function* readInputsInParallel(inputs: string[], options: ParallelR
       for (let at = 0; at < items.length; at++) {
         const item = items[at]!;
         if (item.kind !== 'unmatched') yield item;
-        else yield { kind: 'unmatched', key: item.key, load: async () => (await fetchHeld())[at]! };
+        else yield { kind: 'unmatched', key: item.key, load: async () => (await fetchHeld())[at] ?? late(item.key) };
       }
       fetches.delete(batch);
       tell({ type: 'handled', batch });
@@ -118,6 +120,10 @@ export async function* readInputsInParallel(inputs: string[], options: ParallelR
     await worker.terminate();
   }
 }
+function late(key: string): never {
+  throw new Error(`the rest of finding ${key} was asked for after the next item was taken`);
+}
+
 function rebuilt(message: Extract<ToMain, { type: 'error' }>): Error {
   const error = new Error(message.message);
   error.name = message.name;
