@@ -20,7 +20,7 @@ export interface FindingItem {
  * cost more than anything else the main thread did with it. `load` works
  * until the next item is taken.
  */
-export interface UnmatchedItem {
+interface UnmatchedItem {
   kind: 'unmatched';
   key: string;
   load(): Promise<FindingItem>;
