@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createFindingTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../test/support/dynamodb-local.js';
+import { createFindingTable, startDynamoDbLocal } from '../test/support/dynamodb-local.js';
+import { localLambdaEnv } from '../test/support/lambda-env.js';
 import { startSesLocal } from '../test/support/ses-local.js';
 import { expressGbSeconds, lambdaGbSeconds } from './cost.js';
 
@@ -63,19 +64,16 @@ export async function startWorkflowCounter(policyDocument: unknown, memoryMb: nu
   };
   try {
     await createFindingTable(dynamo.client, TABLE);
-    Object.assign(process.env, {
-      TABLE_NAME: TABLE,
-      POLICY: JSON.stringify(policyDocument),
-      SECURITY_HUB_WRITE_BACK: 'false',
-      LOG_LEVEL: 'ERROR',
-      POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
+    Object.assign(
+      process.env,
+      localLambdaEnv({
+        table: TABLE,
+        policy: policyDocument,
+        dynamoEndpoint: dynamo.endpoint,
+        sesEndpoint: ses.endpoint,
+        extra: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      }),
+    );
     // As at a Lambda cold start: each module reads its configuration and builds its clients at import.
     const [checkRecord, checkAge, notify, clients, workflow, sfn] = await Promise.all([
       import('../src/handlers/check-record.js'),

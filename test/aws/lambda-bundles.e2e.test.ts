@@ -6,10 +6,11 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
-import { createFindingTable, type DynamoDbLocal, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import { createFindingTable, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { asff, asffEvent, normalized } from '../support/findings.js';
 import { repoRoot } from '../support/fixtures.js';
+import { localLambdaEnv } from '../support/lambda-env.js';
 import { localWorkflow, type TaskHandler } from '../support/local-workflow.js';
 import { headerOf, type SesLocal, startSesLocal } from '../support/ses-local.js';
 
@@ -43,19 +44,16 @@ beforeAll(async () => {
     FakeSecurityHub.start({ rates: { getFindings: false } }),
   ]);
   await createFindingTable(dynamo.client, TABLE);
-  Object.assign(process.env, {
-    TABLE_NAME: TABLE,
-    POLICY: JSON.stringify(POLICY),
-    SECURITY_HUB_WRITE_BACK: 'false',
-    LOG_LEVEL: 'ERROR',
-    POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_SECURITYHUB: fake.url,
-  });
+  Object.assign(
+    process.env,
+    localLambdaEnv({
+      table: TABLE,
+      policy: POLICY,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      securityHubEndpoint: fake.url,
+    }),
+  );
 }, 180_000);
 
 afterAll(async () => {

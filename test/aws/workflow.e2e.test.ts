@@ -6,17 +6,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventPatternFor } from '../../src/core/event-pattern.js';
 import { validatePolicy } from '../../src/core/policy.js';
 import type { TrackedRecord } from '../../src/core/record.js';
-import {
-  createFindingTable,
-  type DynamoDbLocal,
-  deleteFindingTable,
-  LOCAL_CREDENTIALS,
-  startDynamoDbLocal,
-} from '../support/dynamodb-local.js';
+import { createFindingTable, type DynamoDbLocal, deleteFindingTable, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { matchesEventPattern } from '../support/event-pattern-matcher.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { asff, asffEvent, normalized } from '../support/findings.js';
 import { fixturesRoot } from '../support/fixtures.js';
+import { localLambdaEnv } from '../support/lambda-env.js';
 import { localWorkflow, type TaskHandler, type TaskVariable } from '../support/local-workflow.js';
 import { headerOf, type SesLocal, type StoredEmail, startSesLocal } from '../support/ses-local.js';
 
@@ -92,18 +87,10 @@ const requests: Record<string, number> = {};
 beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynamoDbLocal(), startSesLocal()]);
   await createFindingTable(dynamo.client, TABLE);
-  Object.assign(process.env, {
-    TABLE_NAME: TABLE,
-    POLICY: JSON.stringify(POLICY_DOCUMENT),
-    SECURITY_HUB_WRITE_BACK: 'false',
-    LOG_LEVEL: 'WARN',
-    POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-  });
+  Object.assign(
+    process.env,
+    localLambdaEnv({ table: TABLE, policy: POLICY_DOCUMENT, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, logLevel: 'WARN' }),
+  );
   // The handler modules read their configuration and build their clients at import, as at a Lambda cold start.
   const [checkRecord, checkAge, notify, clients] = await Promise.all([
     import('../../src/handlers/check-record.js'),

@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
-import { createFindingTable, type DynamoDbLocal, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import { createFindingTable, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
+import { localLambdaEnv } from '../support/lambda-env.js';
 import { headerOf, type SesLocal, startSesLocal } from '../support/ses-local.js';
 import { type Fate, population } from './sweep-harness.js';
 
@@ -43,18 +44,16 @@ beforeAll(async () => {
     startSesLocal(),
     FakeSecurityHub.start({ rates: { getFindings: false } }),
   ]);
-  Object.assign(process.env, {
-    POLICY: JSON.stringify(POLICY),
-    SECURITY_HUB_WRITE_BACK: 'true',
-    LOG_LEVEL: 'ERROR',
-    POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_SECURITYHUB: fake.url,
-  });
+  Object.assign(
+    process.env,
+    localLambdaEnv({
+      policy: POLICY,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      securityHubEndpoint: fake.url,
+      writeBack: true,
+    }),
+  );
 });
 afterAll(async () => {
   await Promise.all([dynamo?.stop(), ses?.stop(), fake?.stop()]);

@@ -1,9 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../../../src/adapters/dynamodb/dynamodb-finding-store.js';
 import type { TrackedRecord } from '../../../src/core/record.js';
-import { createFindingTable, deleteFindingTable, LOCAL_CREDENTIALS, startDynamoDbLocal } from '../../support/dynamodb-local.js';
+import { createFindingTable, deleteFindingTable, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../../support/fake-securityhub.js';
 import { asff, asffEvent, normalized } from '../../support/findings.js';
+import { localLambdaEnv } from '../../support/lambda-env.js';
 import { localWorkflow, type TaskHandler } from '../../support/local-workflow.js';
 import { headerOf, startSesLocal } from '../../support/ses-local.js';
 import { type AwsFaultCounts, injectAwsFaults } from './aws-faults.js';
@@ -34,20 +35,18 @@ export async function startAwsHarness() {
     startSesLocal(),
     FakeSecurityHub.start({ rates: { getFindings: false } }),
   ]);
-  Object.assign(process.env, {
-    TABLE_NAME: TABLE,
-    POLICY: JSON.stringify(POLICY),
-    SECURITY_HUB_WRITE_BACK: 'false',
-    CLAIM_SECONDS: String(CLAIM_SECONDS),
-    LOG_LEVEL: 'CRITICAL',
-    POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-    AWS_ENDPOINT_URL_SECURITYHUB: securityHub.url,
-  });
+  Object.assign(
+    process.env,
+    localLambdaEnv({
+      table: TABLE,
+      policy: POLICY,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      securityHubEndpoint: securityHub.url,
+      logLevel: 'CRITICAL',
+      extra: { CLAIM_SECONDS: String(CLAIM_SECONDS) },
+    }),
+  );
   const [checkRecord, checkAge, notify, daily, dynamoClient, sesClient] = await Promise.all([
     import('../../../src/handlers/check-record.js'),
     import('../../../src/handlers/check-age.js'),
