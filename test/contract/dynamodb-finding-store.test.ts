@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
 import { StoreError } from '../../src/core/errors.js';
 import { createFindingTable, type DynamoDbLocal, deleteFindingTable, startDynamoDbLocal } from '../support/dynamodb-local.js';
@@ -15,12 +15,17 @@ async function freshStore(pageSize = 100): Promise<DynamoDbFindingStore> {
   return new DynamoDbFindingStore({ client: local.client, tableName: name, pageSize });
 }
 
+async function stopLocal(): Promise<void> {
+  await local?.stop();
+  local = undefined;
+}
+
+// The contract suite stops the server after its own tests; the tests below start one again, stopped here.
+afterAll(stopLocal);
+
 describeFindingStoreContract('DynamoDbFindingStore on DynamoDB Local', () => ({
   fresh: () => freshStore(),
-  async dispose() {
-    await local?.stop();
-    local = undefined;
-  },
+  dispose: stopLocal,
 }));
 
 describe('DynamoDbFindingStore limits and failures', () => {
