@@ -1,5 +1,12 @@
 import type { Severity } from './finding.js';
 import type { Policy } from './policy.js';
+import {
+  ASFF_CLOSED_PATTERNS,
+  AWS_VENDOR,
+  FINDINGS_DETAIL_TYPES,
+  OCSF_CLOSED_PATTERNS,
+  OCSF_SEVERITY_NAMES,
+} from './security-hub/vocabulary.js';
 
 /**
  * The EventBridge event pattern of the findings rule, derived from the
@@ -12,35 +19,14 @@ import type { Policy } from './policy.js';
  *     because a control that passes is re-labelled INFORMATIONAL and the
  *     engine must still see it to forget the finding.
  *
- * infra/policy.tf mirrors this derivation in HCL; test/infra checks that the
- * two agree, so keep both in step.
+ * infra/policy.tf mirrors this derivation in HCL, with the constants of
+ * security-hub/vocabulary.ts that the build writes to
+ * infra/generated/security-hub.json; test/infra checks that the two agree.
  */
 
 /** A JSON event pattern as EventBridge reads it. */
 export type EventPattern = { [field: string]: EventPattern | EventPattern[] | PatternValue[] };
 type PatternValue = string | number | boolean | null | { [operator: string]: unknown };
-
-/** Both detail-types Security Hub uses for imported findings: ASFF (CSPM) and OCSF (Security Hub V2). */
-export const FINDINGS_DETAIL_TYPES = ['Security Hub Findings - Imported', 'Findings Imported V2'];
-
-/** ASFF fields that mark a finding as closed (the ASFF normaliser reads the same). */
-export const ASFF_CLOSED_PATTERNS: EventPattern[] = [
-  { RecordState: ['ARCHIVED'] },
-  { Workflow: { Status: ['RESOLVED', 'SUPPRESSED'] } },
-  { Compliance: { Status: ['PASSED', 'NOT_AVAILABLE'] } },
-];
-
-/** OCSF fields that mark a finding as closed: status Suppressed, Resolved, Archived or Deleted, or a passed control. */
-export const OCSF_CLOSED_PATTERNS: EventPattern[] = [{ status_id: [3, 4, 5, 6] }, { compliance: { status_id: [1] } }];
-
-/** OCSF severity captions per policy severity ("Fatal" is read as CRITICAL). */
-export const OCSF_SEVERITY_NAMES: Record<Severity, string[]> = {
-  CRITICAL: ['Critical', 'Fatal'],
-  HIGH: ['High'],
-  MEDIUM: ['Medium'],
-  LOW: ['Low'],
-  INFORMATIONAL: ['Informational'],
-};
 
 /** Stands in for a filter the policy cannot narrow: the field only has to be there. */
 const ANY_VALUE: PatternValue[] = [{ exists: true }];
@@ -69,17 +55,20 @@ export function eventPatternFor(policy: Pick<Policy, 'rules'>): EventPattern {
   const severities = patternSeverities(policy);
   const products = patternProducts(policy);
   // A product ARN ends in "product/<vendor>/<name>" (ASFF) or "productv2/<vendor>/<name>" (OCSF).
-  const productValues: PatternValue[] = products ? products.map((name) => ({ suffix: `/aws/${name}` })) : ANY_VALUE;
+  const productValues: PatternValue[] = products ? products.map((name) => ({ suffix: `/${AWS_VENDOR}/${name}` })) : ANY_VALUE;
   const asffSeverities: PatternValue[] = severities ?? ANY_VALUE;
   const ocsfSeverities: PatternValue[] = severities ? severities.flatMap((s) => OCSF_SEVERITY_NAMES[s]) : ANY_VALUE;
   return {
     source: ['aws.securityhub'],
-    'detail-type': FINDINGS_DETAIL_TYPES,
+    'detail-type': [...FINDINGS_DETAIL_TYPES],
     detail: {
       findings: {
         $or: [
-          { ProductArn: productValues, $or: [{ Severity: { Label: asffSeverities } }, ...ASFF_CLOSED_PATTERNS] },
-          { metadata: { product: { uid: productValues } }, $or: [{ severity: ocsfSeverities }, ...OCSF_CLOSED_PATTERNS] },
+          { ProductArn: productValues, $or: [{ Severity: { Label: asffSeverities } }, ...(ASFF_CLOSED_PATTERNS as EventPattern[])] },
+          {
+            metadata: { product: { uid: productValues } },
+            $or: [{ severity: ocsfSeverities }, ...(OCSF_CLOSED_PATTERNS as EventPattern[])],
+          },
         ],
       },
     },

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { eventPatternFor } from '../../src/core/event-pattern.js';
+import { DEFAULT_POLICY_DOCUMENT, validatePolicy } from '../../src/core/policy.js';
 import {
   ASFF_CLOSED_PATTERNS,
-  eventPatternFor,
   FINDINGS_DETAIL_TYPES,
   OCSF_CLOSED_PATTERNS,
   OCSF_SEVERITY_NAMES,
-} from '../../src/core/event-pattern.js';
-import { DEFAULT_POLICY_DOCUMENT, validatePolicy } from '../../src/core/policy.js';
+} from '../../src/core/security-hub/vocabulary.js';
 import { terraformAvailable, terraformEnv } from '../support/terraform-cli.js';
 import { readTerraformModule, type TerraformModule } from '../support/terraform-config.js';
 

@@ -3,10 +3,11 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { eventPatternFor, FINDINGS_DETAIL_TYPES } from '../../src/core/event-pattern.js';
+import { eventPatternFor } from '../../src/core/event-pattern.js';
 import type { Finding } from '../../src/core/finding.js';
 import { extractFindings } from '../../src/core/normalize/extract.js';
 import { DEFAULT_POLICY, type Policy, validatePolicy } from '../../src/core/policy.js';
+import { FINDINGS_DETAIL_TYPES } from '../../src/core/security-hub/vocabulary.js';
 import { matchesEventPattern } from '../support/event-pattern-matcher.js';
 import { asff, asffEvent } from '../support/findings.js';
 

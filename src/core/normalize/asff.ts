@@ -1,4 +1,5 @@
 import { type Finding, type FindingResource, findingKey, type Vulnerability } from '../finding.js';
+import { ASFF_ARCHIVED_RECORD_STATE, ASFF_CLOSED_COMPLIANCE_STATUSES, ASFF_CLOSED_WORKFLOW_STATUSES } from '../security-hub/vocabulary.js';
 import { describeStandards, identifyProduct, standardId } from './product.js';
 import { at, first, get, instant, list, num, str, strings } from './read.js';
 import { severityFromLabel, severityFromNormalized } from './severity.js';
@@ -8,8 +9,8 @@ export function looksLikeAsff(value: unknown): boolean {
   return get(value, 'ProductArn') !== undefined || get(value, 'SchemaVersion') !== undefined;
 }
 
-const CLOSED_WORKFLOW = new Set(['RESOLVED', 'SUPPRESSED']);
-const CLOSED_COMPLIANCE = new Set(['PASSED', 'NOT_AVAILABLE']);
+const CLOSED_WORKFLOW: ReadonlySet<string> = new Set(ASFF_CLOSED_WORKFLOW_STATUSES);
+const CLOSED_COMPLIANCE: ReadonlySet<string> = new Set(ASFF_CLOSED_COMPLIANCE_STATUSES);
 
 /**
  * Normalises one ASFF finding. Returns a reason string when the finding
@@ -40,7 +41,9 @@ export function normalizeAsff(raw: unknown): Finding | string {
   const workflow = str(at(raw, 'Workflow', 'Status')) ?? str(get(raw, 'WorkflowState'));
   const compliance = str(at(raw, 'Compliance', 'Status'));
   const open =
-    str(get(raw, 'RecordState')) !== 'ARCHIVED' && !CLOSED_WORKFLOW.has(workflow ?? '') && !CLOSED_COMPLIANCE.has(compliance ?? '');
+    str(get(raw, 'RecordState')) !== ASFF_ARCHIVED_RECORD_STATE &&
+    !CLOSED_WORKFLOW.has(workflow ?? '') &&
+    !CLOSED_COMPLIANCE.has(compliance ?? '');
 
   const productFields = get(raw, 'ProductFields');
   const recommendation = at(raw, 'Remediation', 'Recommendation');

@@ -1,4 +1,5 @@
 import type { Finding } from '../finding.js';
+import { ASFF_EVENT_DETAIL_TYPES, OCSF_DETAIL_TYPE } from '../security-hub/vocabulary.js';
 import { looksLikeAsff, normalizeAsff } from './asff.js';
 import { looksLikeOcsf, normalizeOcsf } from './ocsf.js';
 import { get, instant, isObject, str } from './read.js';
@@ -9,8 +10,7 @@ export type Extracted =
   | { kind: 'invalid'; where: string; reason: string }
   | { kind: 'skipped'; where: string; reason: string };
 
-const ASFF_DETAIL_TYPES = new Set(['Security Hub Findings - Imported', 'Security Hub Findings']);
-const OCSF_DETAIL_TYPE = 'Findings Imported V2';
+const ASFF_DETAIL_TYPES: ReadonlySet<string> = new Set(ASFF_EVENT_DETAIL_TYPES);
 /** How deeply arrays may wrap findings; deeper items are rejected rather than walked. */
 export const MAX_NESTING = 4;
 

@@ -1,4 +1,10 @@
 import { type Finding, type FindingResource, findingKey, type Vulnerability } from '../finding.js';
+import {
+  OCSF_CLOSED_STATUS_IDS,
+  OCSF_CLOSED_STATUS_NAMES,
+  OCSF_PASSED_COMPLIANCE_NAMES,
+  OCSF_PASSED_COMPLIANCE_STATUS_ID,
+} from '../security-hub/vocabulary.js';
 import { describeStandards, identifyProduct } from './product.js';
 import { at, first, get, instant, list, num, str, strings } from './read.js';
 import { severityFromLabel, severityFromOcsfId } from './severity.js';
@@ -8,11 +14,9 @@ export function looksLikeOcsf(value: unknown): boolean {
   return get(value, 'finding_info') !== undefined || (get(value, 'class_uid') !== undefined && get(value, 'metadata') !== undefined);
 }
 
-/** OCSF status_id: 3 Suppressed, 4 Resolved, 5 Archived, 6 Deleted. */
-const CLOSED_STATUS_IDS = new Set([3, 4, 5, 6]);
-const CLOSED_STATUS_NAMES = new Set(['SUPPRESSED', 'RESOLVED', 'ARCHIVED', 'DELETED']);
-/** compliance.status_id 1 is Pass; Security Lake's older mapping writes "PASSED". */
-const PASSED_COMPLIANCE_NAMES = new Set(['PASS', 'PASSED', 'NOT_AVAILABLE']);
+const CLOSED_STATUS_IDS: ReadonlySet<number> = new Set(OCSF_CLOSED_STATUS_IDS);
+const CLOSED_STATUS_NAMES: ReadonlySet<string> = new Set(OCSF_CLOSED_STATUS_NAMES.map((name) => name.toUpperCase()));
+const PASSED_COMPLIANCE_NAMES: ReadonlySet<string> = new Set(OCSF_PASSED_COMPLIANCE_NAMES);
 
 /**
  * Normalises one OCSF finding as the new Security Hub (GetFindingsV2,
@@ -47,7 +51,7 @@ export function normalizeOcsf(raw: unknown): Finding | string {
   const complianceName = (str(get(compliance, 'status')) ?? '').toUpperCase();
   const closed =
     (statusId !== undefined ? CLOSED_STATUS_IDS.has(statusId) : CLOSED_STATUS_NAMES.has(statusName)) ||
-    num(get(compliance, 'status_id')) === 1 ||
+    num(get(compliance, 'status_id')) === OCSF_PASSED_COMPLIANCE_STATUS_ID ||
     PASSED_COMPLIANCE_NAMES.has(complianceName);
 
   const resources = [...list(get(raw, 'resources')), ...(get(raw, 'resource') ? [get(raw, 'resource')] : [])];

@@ -5,9 +5,7 @@
  * own partition and region.
  */
 
-const PRODUCT_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):securityhub:([a-z0-9-]+)::product(?:v2)?\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)$/;
-const LOOSE_PRODUCT = /(?:^|[:/])product(?:v2)?\/([^/\s]+\/[^/\s]+)/;
+import { AWS_VENDOR, LOOSE_PRODUCT, PRODUCT_ARN } from '../security-hub/vocabulary.js';
 
 export interface ProductIdentity {
   /** "aws/guardduty", "prowler/prowler": the part after product/ or productv2/ ("untrusted:<arn>" for a false AWS claim). */
@@ -29,18 +27,18 @@ export function identifyProduct(arn: string, expect: { region?: string; partitio
     const [, partition, region, vendor, name] = strict as unknown as [string, string, string, string, string];
     const productKey = `${vendor}/${name}`;
     const trusted =
-      vendor === 'aws' &&
+      vendor === AWS_VENDOR &&
       (expect.region === undefined || expect.region === region) &&
       (expect.partition === undefined || expect.partition === partition);
     return {
-      productKey: trusted || vendor !== 'aws' ? productKey : untrustedKey(arn),
+      productKey: trusted || vendor !== AWS_VENDOR ? productKey : untrustedKey(arn),
       product: trusted ? name : 'other',
       partition,
       region,
     };
   }
   const loose = LOOSE_PRODUCT.exec(arn);
-  if (loose?.[1]) return { productKey: loose[1].startsWith('aws/') ? untrustedKey(arn) : loose[1], product: 'other' };
+  if (loose?.[1]) return { productKey: loose[1].startsWith(`${AWS_VENDOR}/`) ? untrustedKey(arn) : loose[1], product: 'other' };
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from '../finding.js';
+import { ASFF_NORMALIZED_FLOORS, OCSF_SEVERITY_BY_ID } from '../security-hub/vocabulary.js';
 
 /** ASFF label, case-insensitive; OCSF names ("High", "Fatal") too. */
 export function severityFromLabel(label: string | undefined): Severity | undefined {
@@ -12,15 +13,10 @@ export function severityFromLabel(label: string | undefined): Severity | undefin
 /** ASFF Severity.Normalized (0–100) ranges, as Security Hub documents them. */
 export function severityFromNormalized(score: number | undefined): Severity | undefined {
   if (score === undefined || score < 0 || score > 100) return undefined;
-  if (score >= 90) return 'CRITICAL';
-  if (score >= 70) return 'HIGH';
-  if (score >= 40) return 'MEDIUM';
-  if (score >= 1) return 'LOW';
-  return 'INFORMATIONAL';
+  return ASFF_NORMALIZED_FLOORS.find(([floor]) => score >= floor)?.[1];
 }
 
 /** OCSF severity_id: 1 Informational … 5 Critical, 6 Fatal. 0 Unknown and 99 Other have no label. */
 export function severityFromOcsfId(id: number | undefined): Severity | undefined {
-  const byId: Record<number, Severity> = { 1: 'INFORMATIONAL', 2: 'LOW', 3: 'MEDIUM', 4: 'HIGH', 5: 'CRITICAL', 6: 'CRITICAL' };
-  return id === undefined ? undefined : byId[id];
+  return id === undefined || !Object.hasOwn(OCSF_SEVERITY_BY_ID, id) ? undefined : OCSF_SEVERITY_BY_ID[id];
 }
