@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SECURITY_HUB_RATES } from '../src/adapters/securityhub/rate-limiter.js';
-import type { SweepStrategy } from '../src/core/sweep-plan.js';
-import { type Fate, population, sweepHarness } from '../test/sweep/sweep-harness.js';
+import { SECURITY_HUB_RATES } from '../src/adapters/securityhub/securityhub-client.js';
+import type { SweepStrategy } from '../src/core/sweep/plan.js';
+import { type Fate, population, sweepHarness } from '../test/support/sweep-harness.js';
 
 /** What one sweep cost. */
 export interface SweepMeasurement {
@@ -10,7 +10,7 @@ export interface SweepMeasurement {
   strategy: string;
   /** Security Hub requests made. */
   calls: number;
-  /** Wall time against the local fake, which answers at once (the sweep's own work: store, engine, parsing). */
+  /** Wall time against the local fake, which answers at once (the sweep's own work: store, notifier, parsing). */
   seconds: number;
   /** The least time the calls take at the documented GetFindings rate (3 per second, bursts of 6). */
   pacedSeconds: number;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Counts } from '../src/core/engine.js';
+import type { Counts } from '../src/app/counts.js';
 import { DEFAULT_STREAM, type StreamStats, writeStream } from './finding-stream.js';
 import { type ChildRun, log, median, medianOf, timeNode } from './measure.js';
 import { cliPath, type Workspace } from './workspace.js';

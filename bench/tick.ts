@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteFindingStore } from '../src/adapters/sqlite/sqlite-finding-store.js';
-import type { Counts } from '../src/core/engine.js';
+import type { Counts } from '../src/app/counts.js';
 import { extractFindings } from '../src/core/normalize/extract.js';
 import { DEFAULT_POLICY, matchingRules } from '../src/core/policy.js';
 import { snapshotOf, type TrackedRecord } from '../src/core/record.js';

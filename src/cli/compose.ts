@@ -2,28 +2,34 @@ import { readPolicyFile } from '../adapters/files/policy-file.js';
 import { OutboxMailer } from '../adapters/outbox/outbox-mailer.js';
 import { SmtpMailer } from '../adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
-import { type EngineOptions, NotificationEngine } from '../core/engine.js';
+import { systemRuntime } from '../adapters/system/runtime.js';
+import { type AfterSend, Notifier } from '../app/notifier.js';
 import { DEFAULT_POLICY, type Policy } from '../core/policy.js';
-import { systemClock } from '../core/ports.js';
 import type { EngineSettings } from './options.js';
 
+/** The policy of a run: the file given (or found), else the built-in one. */
+export async function loadPolicy(configPath: string | undefined): Promise<Policy> {
+  return configPath ? readPolicyFile(configPath) : DEFAULT_POLICY;
+}
+
 /** The local composition root: SQLite store, outbox or SMTP mailer, the policy file or the built-in one. */
-export async function composeLocal(settings: EngineSettings, options: { dryRun?: boolean; afterSend?: EngineOptions['afterSend'] } = {}) {
-  const policy: Policy = settings.configPath ? await readPolicyFile(settings.configPath) : DEFAULT_POLICY;
+export async function composeLocal(settings: EngineSettings, options: { dryRun?: boolean; afterSend?: AfterSend } = {}) {
+  const policy = await loadPolicy(settings.configPath);
   const store = new SqliteFindingStore(settings.statePath);
   const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
-  const engine = new NotificationEngine({
+  const notifier = new Notifier({
     store,
     mailer,
     policy,
-    clock: systemClock,
+    runtime: systemRuntime,
     dryRun: options.dryRun,
     afterSend: options.afterSend,
   });
   return {
-    engine,
+    notifier,
     store,
     policy,
+    dryRun: options.dryRun ?? false,
     mailerDescription: settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`,
     async close() {
       await mailer.close();
@@ -31,6 +37,8 @@ export async function composeLocal(settings: EngineSettings, options: { dryRun?:
     },
   };
 }
+
+export type Local = Awaited<ReturnType<typeof composeLocal>>;
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');

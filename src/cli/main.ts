@@ -1,27 +1,26 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidPolicyError, SechubAlertsError } from '../core/errors.js';
-import { POLL_HELP, runPoll } from './commands/poll.js';
-import { PREVIEW_HELP, runPreview } from './commands/preview.js';
-import { PROCESS_HELP, runProcess } from './commands/process.js';
-import { runTick, TICK_HELP } from './commands/tick.js';
-import { runValidateConfig, VALIDATE_HELP } from './commands/validate-config.js';
+import { type Command, type CommandResult, helpOf, type OptionTable, parseCommandLine } from './command.js';
+import { pollCommand } from './commands/poll.js';
+import { previewCommand } from './commands/preview.js';
+import { processCommand } from './commands/process.js';
+import { tickCommand } from './commands/tick.js';
+import { validateConfigCommand } from './commands/validate-config.js';
 import { UsageError } from './usage-error.js';
 
-type Command = { run: (args: string[]) => Promise<number>; summary: string; help: string };
+const COMMANDS: Command<OptionTable>[] = [processCommand, tickCommand, pollCommand, validateConfigCommand, previewCommand].map(
+  (spec) => spec as unknown as Command<OptionTable>,
+);
 
-const COMMANDS: Record<string, Command> = {
-  process: { run: runProcess, summary: 'read findings and send the emails that are due', help: PROCESS_HELP },
-  tick: { run: runTick, summary: 'send due reminders and delayed first emails for tracked findings', help: TICK_HELP },
-  poll: { run: runPoll, summary: 'pull updated findings from Security Hub and handle them like process', help: POLL_HELP },
-  'validate-config': { run: runValidateConfig, summary: 'check a policy file', help: VALIDATE_HELP },
-  preview: { run: runPreview, summary: 'render the email for the first finding in a file', help: PREVIEW_HELP },
-};
+function find(name: string): Command<OptionTable> {
+  const spec = COMMANDS.find((candidate) => candidate.name === name);
+  if (!spec) throw new UsageError(`unknown command "${name}"`);
+  return spec;
+}
 
 function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const list = Object.entries(COMMANDS)
-    .map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
-    .join('\n');
+  const width = Math.max(...COMMANDS.map((spec) => spec.name.length));
+  const list = COMMANDS.map((spec) => `  ${spec.name.padEnd(width)}  ${spec.summary}`).join('\n');
   return `Usage: sechub-alerts <command> [options]
 
 Emails your team about AWS Security Hub findings that matter: once when new,
@@ -34,7 +33,13 @@ Run "sechub-alerts help <command>" or "sechub-alerts <command> --help" for a com
 Options: --version, --help`;
 }
 
-/** Runs the command line and returns the exit code. Errors become exit codes here, and only here. */
+/** What a command's result means as an exit code: 1 when deliveries failed, 3 when inputs were invalid, else 0. */
+function exitCodeOf(result: CommandResult): number {
+  if (result.failed > 0) return 1;
+  return result.invalid > 0 ? 3 : 0;
+}
+
+/** Runs the command line and returns the exit code. Results and errors become exit codes here, and only here. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   try {
@@ -43,18 +48,20 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (name === 'help' && args[0] !== undefined) {
-      const command = COMMANDS[args[0]];
-      if (!command) throw new UsageError(`unknown command "${args[0]}"`);
-      process.stdout.write(`${command.help}\n`);
+      process.stdout.write(`${helpOf(find(args[0]))}\n`);
       return 0;
     }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       process.stdout.write(`${usage()}\n`);
       return name === undefined ? 2 : 0;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command.run(args);
+    const spec = find(name);
+    const { values, positionals, help } = parseCommandLine(spec, args);
+    if (help) {
+      process.stdout.write(`${helpOf(spec)}\n`);
+      return 0;
+    }
+    return exitCodeOf(await spec.run(values, positionals));
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`sechub-alerts: ${error.message}\nRun "sechub-alerts --help" for usage.\n`);

@@ -1,29 +1,44 @@
 import { existsSync } from 'node:fs';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseDuration } from '../core/duration.js';
+import type { FindingApi } from '../core/security-hub/queries.js';
+import type { OptionSpec } from './command.js';
 import { UsageError } from './usage-error.js';
-
-/** Options shared by the commands that run the engine. */
-export const ENGINE_OPTIONS = {
-  config: { type: 'string' },
-  state: { type: 'string' },
-  outbox: { type: 'string' },
-  smtp: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsConfig['options'];
 
 export const DEFAULT_STATE = '.sechub-alerts/state.db';
 export const DEFAULT_OUTBOX = '.sechub-alerts/outbox';
 export const DEFAULT_CONFIG = 'sechub-alerts.yaml';
 
-/** parseArgs with errors turned into UsageError. */
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
-  try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+/** The policy file option, shared by every command that reads a policy. */
+export const CONFIG_OPTION = {
+  type: 'string',
+  value: 'FILE',
+  help: 'policy file (default ./sechub-alerts.yaml if present, else the built-in policy)',
+} as const satisfies OptionSpec;
+
+/** Options shared by the commands that run the notifier. */
+export const ENGINE_OPTIONS = {
+  config: CONFIG_OPTION,
+  state: { type: 'string', value: 'FILE', help: 'state database (default .sechub-alerts/state.db)' },
+  outbox: { type: 'string', value: 'DIR', help: 'write each email as an .eml file here (default .sechub-alerts/outbox)' },
+  smtp: { type: 'string', value: 'URL', help: 'send through SMTP instead, e.g. smtp://user:pass@host:587' },
+  json: { type: 'boolean', default: false, help: 'print the summary as one JSON line' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Options of the commands that talk to Security Hub; `formatHelp` says what the format defaults to. */
+export function securityHubOptions(formatHelp: string) {
+  return {
+    format: { type: 'string', value: 'FORMAT', help: `asff (GetFindings) or ocsf (GetFindingsV2); ${formatHelp}` },
+    'write-back': {
+      type: 'boolean',
+      default: false,
+      help: "after an email, set the finding's workflow to NOTIFIED with a note\nnaming the rule and recipients (OCSF: In Progress and a comment)",
+    },
+  } as const satisfies Record<string, OptionSpec>;
 }
+
+export const SECURITY_HUB_NOTE = `Security Hub is reached with the standard AWS credential chain and region
+settings (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_SECURITYHUB points it
+elsewhere.`;
 
 export interface EngineSettings {
   configPath: string | undefined;
@@ -35,22 +50,27 @@ export interface EngineSettings {
 
 /** Resolves the shared options and their defaults. */
 export function engineSettings(values: {
-  config?: string;
-  state?: string;
-  outbox?: string;
-  smtp?: string;
+  config?: string | undefined;
+  state?: string | undefined;
+  outbox?: string | undefined;
+  smtp?: string | undefined;
   json?: boolean;
 }): EngineSettings {
   if (values.outbox && values.smtp) throw new UsageError('choose one mailer: --outbox DIR or --smtp URL');
   if (values.smtp && !/^smtps?:\/\//.test(values.smtp))
     throw new UsageError(`--smtp: expected a URL like smtp://host:587, got "${values.smtp}"`);
   return {
-    configPath: values.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined),
+    configPath: configPath(values.config),
     statePath: values.state ?? DEFAULT_STATE,
     outboxDir: values.outbox ?? DEFAULT_OUTBOX,
     smtpUrl: values.smtp,
     json: values.json ?? false,
   };
+}
+
+/** The policy file to read: the one given, else ./sechub-alerts.yaml when present, else none (the built-in policy). */
+export function configPath(given: string | undefined): string | undefined {
+  return given ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
 }
 
 /** Parses an ISO-8601 instant given on the command line. */
@@ -59,4 +79,17 @@ export function parseInstant(text: string, option: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms))
     throw new UsageError(`${option}: expected an ISO-8601 time like 2026-01-31T09:00:00Z, got "${text}"`);
   return new Date(ms);
+}
+
+/** Parses a duration option; `positive` refuses zero. */
+export function parseDurationOption(text: string, option: string, positive = false): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || (positive && ms === 0)) throw new UsageError(`${option}: expected a duration like "5m", got "${text}"`);
+  return ms;
+}
+
+/** Reads --format; undefined when not given. */
+export function parseFormat(value: string | undefined): FindingApi | undefined {
+  if (value === undefined || value === 'asff' || value === 'ocsf') return value;
+  throw new UsageError(`--format: expected "asff" or "ocsf", got "${value}"`);
 }

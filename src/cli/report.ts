@@ -1,4 +1,4 @@
-import type { Counts } from '../core/engine.js';
+import type { Counts } from '../app/counts.js';
 
 /** Prints the run's summary: a JSON line with `--json`, else a short table. */
 export function printSummary(counts: Counts, options: { json: boolean; mailer: string; dryRun?: boolean }): void {
@@ -21,6 +21,12 @@ export function printSummary(counts: Counts, options: { json: boolean; mailer: s
   const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${String(value).padStart(7)}`);
   const where = options.dryRun ? 'dry run: nothing sent or recorded' : `emails: ${options.mailer}`;
   process.stdout.write(`${lines.join('\n')}\n${where}\n`);
+}
+
+/** One stderr line when some notifications could not be delivered. */
+export function reportUndelivered(counts: Counts): void {
+  if (counts.failed > 0)
+    process.stderr.write(`${counts.failed} email(s) could not be sent; nothing was recorded for them, so the next run sends them.\n`);
 }
 
 /** One stderr line per bad input item: where it was and why. */

@@ -1,49 +1,28 @@
 import { createSecurityHubClient } from '../adapters/securityhub/securityhub-client.js';
 import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js';
 import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
-import type { FindingApi } from '../core/sweep-query.js';
-import { UsageError } from './usage-error.js';
-
-/** Options of the commands that talk to Security Hub. */
-export const SECURITY_HUB_OPTIONS = {
-  format: { type: 'string' },
-  'write-back': { type: 'boolean', default: false },
-} as const;
-
-/** The help lines of those options, aligned to a command's option column. */
-export function securityHubHelp(width: number, format: string): string {
-  const line = (option: string, text: string) => `  ${option.padEnd(width)}${text}`;
-  return [
-    line('--format FORMAT', `asff (GetFindings) or ocsf (GetFindingsV2); ${format}`),
-    line('--write-back', "after an email, set the finding's workflow to NOTIFIED with a note"),
-    line('', 'naming the rule and recipients (OCSF: In Progress and a comment)'),
-  ].join('\n');
-}
-
-export const SECURITY_HUB_NOTE = `Security Hub is reached with the standard AWS credential chain and region
-settings (AWS_PROFILE, AWS_REGION, ...); AWS_ENDPOINT_URL_SECURITYHUB points it
-elsewhere.`;
-
-/** Reads --format; undefined when not given. */
-export function parseFormat(value: string | undefined): FindingApi | undefined {
-  if (value === undefined || value === 'asff' || value === 'ocsf') return value;
-  throw new UsageError(`--format: expected "asff" or "ocsf", got "${value}"`);
-}
+import type { AfterSend } from '../app/notifier.js';
 
 /** The Security Hub side of a local run: a paced reader and, when asked, write-back. */
 export function composeSecurityHub(options: { writeBack: boolean }) {
-  const client = createSecurityHubClient();
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const reader = new SecurityHubReader(client, {
-    onRetry: (error, retry) => log(`Security Hub: ${(error as Error).name}; retry ${retry}`),
+  const hub = createSecurityHubClient({
+    onFailedAttempt: (error, operation) => log(`Security Hub: ${operation.replace(/Command$/, '')}: ${(error as Error).name}`),
   });
-  const writeBack = options.writeBack ? new SecurityHubWriteBack(client, log) : undefined;
+  const writeBack = options.writeBack ? new SecurityHubWriteBack(hub, log) : undefined;
+  const afterSend: AfterSend | undefined = writeBack && {
+    run: writeBack.afterSend,
+    onError: (error) => log(`write-back failed: ${String(error)}`),
+  };
   return {
-    reader,
-    writeBack,
+    source: new SecurityHubReader(hub),
+    afterSend,
+    async flush() {
+      await writeBack?.flush();
+    },
     async close() {
       await writeBack?.flush();
-      client.destroy();
+      hub.client.destroy();
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * Ports: the interfaces the core needs from the outside world. Adapters in
- * src/adapters implement them; the core never imports an adapter.
+ * Ports: the interfaces the use cases (src/app) need from the outside world.
+ * Adapters in src/adapters implement them; neither the core nor the use
+ * cases import an adapter.
  */
 import type { TrackedRecord } from './record.js';
-import type { FindingPage, FindingQuery } from './sweep-query.js';
+import type { FindingPage, FindingQuery } from './security-hub/queries.js';
 
 /** Where notification state lives (SQLite locally, DynamoDB in AWS). */
 export interface FindingStore {
@@ -68,4 +69,18 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/** Waits `ms` milliseconds. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** A number in [0, 1), uniformly distributed. */
+export type Random = () => number;
+
+/**
+ * Time and chance, as use cases get them: the core never reads a clock, sets
+ * a timer or draws a random number itself, so tests can hold all three still.
+ */
+export interface Runtime {
+  clock: Clock;
+  sleep: Sleep;
+  random: Random;
+}

@@ -1,8 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
-import { NotificationEngine } from '../core/engine.js';
-import type { Mailer } from '../core/ports.js';
-import { systemClock } from '../core/ports.js';
+import { systemRuntime } from '../adapters/system/runtime.js';
+import { FindingHandler } from '../app/notifier.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -16,20 +15,11 @@ import { checkAgeStep } from './shared/workflow-steps.js';
  */
 const config = readConfig(process.env, ['TABLE_NAME', 'POLICY']);
 
-/** check-age never sends: handleUpToSend stops before the mailer. */
-const noMailer: Mailer = {
-  send: async () => {
-    throw new Error('check-age does not send email');
-  },
-  close: async () => {},
-};
-
 const step = checkAgeStep({
-  engine: new NotificationEngine({
+  handler: new FindingHandler({
     store: new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME }),
-    mailer: noMailer,
     policy: config.POLICY,
-    clock: systemClock,
+    runtime: systemRuntime,
   }),
   logger,
 });

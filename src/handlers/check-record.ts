@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
-import { systemClock } from '../core/ports.js';
+import { systemClock } from '../adapters/system/runtime.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';

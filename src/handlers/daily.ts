@@ -4,9 +4,10 @@ import { createSecurityHubClient } from '../adapters/securityhub/securityhub-cli
 import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js';
 import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
-import { NotificationEngine } from '../core/engine.js';
-import { systemClock } from '../core/ports.js';
-import { Sweep, sweepThenTick } from '../core/sweep.js';
+import { systemRuntime } from '../adapters/system/runtime.js';
+import { Notifier } from '../app/notifier.js';
+import { sweepThenTick } from '../app/scheduled-run.js';
+import { Sweep } from '../app/sweep/sweep.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -25,42 +26,50 @@ const SWEEP_EVERY_MS = 20 * 3_600_000;
 /** Time kept back for the reminders and a clean stop: a quarter of the invocation, at most three minutes. */
 const MAX_RESERVE_MS = 180_000;
 
-const securityHub = createSecurityHubClient();
+const securityHub = createSecurityHubClient({
+  onFailedAttempt: (error, operation) => logger.info('Security Hub attempt failed', { operation, error: (error as Error).name }),
+});
 const store = new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME });
 const writeBack = config.SECURITY_HUB_WRITE_BACK ? new SecurityHubWriteBack(securityHub, (message) => logger.warn(message)) : undefined;
-const engine = new NotificationEngine({
+const notifier = new Notifier({
   store,
   mailer: new SesMailer({ client: sesClient }),
   policy: config.POLICY,
-  clock: systemClock,
-  afterSend: writeBack?.afterSend,
-  onAfterSendError: (error, finding) => logger.warn('write-back failed', { key: finding.key, error: String(error) }),
+  runtime: systemRuntime,
+  ...(writeBack
+    ? {
+        afterSend: {
+          run: writeBack.afterSend,
+          onError: (error, finding) => logger.warn('write-back failed', { key: finding.key, error: String(error) }),
+        },
+      }
+    : {}),
 });
+const source = new SecurityHubReader(securityHub);
 
 export const handler = async (_event: unknown, context?: Context) => {
   if (context) logger.addContext(context);
   const reserve = Math.min(MAX_RESERVE_MS, (context?.getRemainingTimeInMillis() ?? 0) / 4);
-  const reader = new SecurityHubReader(securityHub, {
-    onRetry: (error, retry) => logger.info('Security Hub retry', { error: (error as Error).name, retry }),
-  });
+  const callsBefore = source.calls;
+  const throttledBefore = source.throttled;
   const sweep = new Sweep({
     store,
-    engine,
-    reader,
+    notifier,
+    source,
     policy: config.POLICY,
     everyMs: SWEEP_EVERY_MS,
     shouldStop: () => context !== undefined && context.getRemainingTimeInMillis() < reserve,
     onProblem: (message) => logger.warn(message),
   });
-  const run = await sweepThenTick(sweep, engine, new Date());
+  const run = await sweepThenTick(sweep, { store, notifier }, new Date());
   await writeBack?.flush();
   const { done, skipped, resumed, groups, totals } = run.sweep;
   const result = {
     sweep: { done, skipped, resumed, strategies: groups.map((g) => `${g.api}:${g.strategy}`), ...totals },
     ticked: run.ticked,
     counts: run.counts,
-    calls: reader.calls,
-    throttled: reader.throttled,
+    calls: source.calls - callsBefore,
+    throttled: source.throttled - throttledBefore,
   };
   logger.info('daily run', result);
   return result;

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
-import { NotificationEngine } from '../core/engine.js';
-import { systemClock } from '../core/ports.js';
+import { systemRuntime } from '../adapters/system/runtime.js';
+import { Notifier } from '../app/notifier.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -21,19 +21,13 @@ const config = readConfig(process.env, ['TABLE_NAME', 'POLICY', 'SECURITY_HUB_WR
 const writeBack = await securityHubWriteBack(config.SECURITY_HUB_WRITE_BACK, logger);
 
 const step = notifyStep({
-  engine: new NotificationEngine({
+  notifier: new Notifier({
     store: new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME }),
     mailer: new SesMailer({ client: sesClient }),
     policy: config.POLICY,
-    clock: systemClock,
+    runtime: systemRuntime,
     ...(config.CLAIM_SECONDS ? { claimMs: config.CLAIM_SECONDS * 1000 } : {}),
-    ...(writeBack
-      ? {
-          afterSend: writeBack.afterSend,
-          onAfterSendError: (error: unknown, finding: { key: string }) =>
-            logger.warn('write-back failed', { key: finding.key, error: error as Error }),
-        }
-      : {}),
+    ...(writeBack ? { afterSend: writeBack.afterSend } : {}),
   }),
   logger,
   ...(writeBack ? { flush: writeBack.flush } : {}),

@@ -7,7 +7,7 @@ import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, sampleNotification 
 import { clean, LIMITS } from '../../src/core/email/view.js';
 import { SEVERITIES } from '../../src/core/finding.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
-import { asff, normalized } from '../support/findings.js';
+import { asff, normalized } from '../builders/asff.js';
 import { fixture } from '../support/fixtures.js';
 import { chromiumAvailable, chromiumMissingMessage, launchChromium } from './email-chromium.js';
 

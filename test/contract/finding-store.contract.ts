@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CursorStore, FindingStore } from '../../src/core/ports.js';
 import { snapshotOf, type TrackedRecord } from '../../src/core/record.js';
-import { asff, normalized } from '../support/findings.js';
+import { asff, normalized } from '../builders/asff.js';
 
 /** What every store adapter offers: the port plus named cursors (poll and sweep progress). */
 export type StoreWithCursors = FindingStore & CursorStore;

@@ -5,15 +5,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxMailer } from '../../src/adapters/outbox/outbox-mailer.js';
 import { SmtpMailer } from '../../src/adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../../src/adapters/sqlite/sqlite-finding-store.js';
-import { emptyCounts, NotificationEngine } from '../../src/core/engine.js';
+import { systemRuntime } from '../../src/adapters/system/runtime.js';
+import { emptyCounts } from '../../src/app/counts.js';
+import { Notifier } from '../../src/app/notifier.js';
 import { MailDeliveryError, StoreError } from '../../src/core/errors.js';
 import type { Finding } from '../../src/core/finding.js';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import type { Email, FindingStore, Mailer } from '../../src/core/ports.js';
-import { normalized } from '../support/findings.js';
+import { normalized } from '../builders/asff.js';
+import { dueFinding } from '../builders/inputs.js';
 import { startFaultySmtp } from './support/faulty-smtp.js';
 import { FaultyStore, ManualClock } from './support/faulty-store.js';
-import { dueFinding } from './support/inputs.js';
 
 /**
  * The claim protocol step by step, each crash point forced exactly: claim
@@ -47,11 +49,11 @@ function setup() {
     const sqlite = new SqliteFindingStore(join(dir, 'state.db'));
     stores.push(sqlite);
     const store = options.store ? options.store(sqlite) : sqlite;
-    return new NotificationEngine({
+    return new Notifier({
       store,
       mailer: options.mailer ?? new OutboxMailer(outbox),
       policy: DEFAULT_POLICY,
-      clock,
+      runtime: { ...systemRuntime, clock },
       claimMs: LEASE_MS,
     });
   };

@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SmtpMailer } from '../../src/adapters/smtp/smtp-mailer.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { sampleNotification } from '../../src/core/email/samples.js';
-import { normalized } from '../support/findings.js';
+import { normalized } from '../builders/asff.js';
+import { dueFinding } from '../builders/inputs.js';
 import { startFaultySmtp } from './support/faulty-smtp.js';
-import { dueFinding } from './support/inputs.js';
 import { REMINDER_TIME, smtpFaultScenario } from './support/smtp-scenario.js';
 
 /**

@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, readInputs } from '../../src/adapters/files/read-inputs.js';
 import type { Extracted } from '../../src/core/normalize/extract.js';
+import { eventOf, expectedCounts, findingText, jsonLines, type LineMix, writeDocument } from '../builders/inputs.js';
 import { filesBelow, fixturesRoot } from '../support/fixtures.js';
 import { MIB, runCli } from './support/cli-child.js';
-import { eventOf, expectedCounts, findingText, jsonLines, type LineMix, writeDocument } from './support/inputs.js';
 
 /**
  * Bounded memory, the fast version (the soak suite reads 1,000,000 lines

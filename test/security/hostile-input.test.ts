@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, readInputs } from '../../src/adapters/files/read-inputs.js';
 import type { Extracted } from '../../src/core/normalize/extract.js';
+import { findingText } from '../builders/inputs.js';
 import { runCli } from '../reliability/support/cli-child.js';
-import { findingText } from '../reliability/support/inputs.js';
 import { repoRoot } from '../support/fixtures.js';
 import { decodeWords, htmlTags, parseMessage } from './support/mime.js';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeAsff } from '../../src/core/normalize/asff.js';
 import { normalizeOcsf } from '../../src/core/normalize/ocsf.js';
-import { asffOf, expectedOpen, findingParts, hostileText, ocsfOf } from './support/arbitraries.js';
+import { asffOf, expectedOpen, findingParts, hostileText, ocsfOf } from '../builders/arbitraries.js';
 import { propertyRuns } from './support/property-runs.js';
 
 /** Normalising: identity, state and rejection reasons hold for every finding, not only the samples. */

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, readInputs } from '../../src/adapters/files/read-inputs.js';
 import { type Extracted, extractFindings } from '../../src/core/normalize/extract.js';
-import { asffEvent } from '../support/findings.js';
-import { asffOf, findingParts, hostileText } from './support/arbitraries.js';
+import { asffOf, findingParts, hostileText } from '../builders/arbitraries.js';
+import { asffEvent } from '../builders/asff.js';
 import { propertyRuns } from './support/property-runs.js';
 
 /**

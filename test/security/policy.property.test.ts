@@ -4,7 +4,7 @@ import { decide } from '../../src/core/decide.js';
 import { InvalidPolicyError } from '../../src/core/errors.js';
 import type { Finding } from '../../src/core/finding.js';
 import { matchingRules, ruleMatches, validatePolicy } from '../../src/core/policy.js';
-import { REGIONS, SEVERITY_LABELS } from './support/arbitraries.js';
+import { REGIONS, SEVERITY_LABELS } from '../builders/arbitraries.js';
 import { propertyRuns } from './support/property-runs.js';
 
 /**

@@ -4,7 +4,7 @@ import type { NotificationKind } from '../../src/core/decide.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, sampleNotification } from '../../src/core/email/samples.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
-import { hostileText } from './support/arbitraries.js';
+import { hostileText } from '../builders/arbitraries.js';
 import { htmlTags } from './support/mime.js';
 import { propertyRuns } from './support/property-runs.js';
 

@@ -5,10 +5,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../../src/adapters/files/read-inputs.js';
 import { identifyProduct } from '../../src/core/normalize/product.js';
+import { asff, normalized } from '../builders/asff.js';
 import { runCli } from '../reliability/support/cli-child.js';
-import { engineHarness } from '../support/engine-harness.js';
-import { asff, normalized } from '../support/findings.js';
 import { repoRoot } from '../support/fixtures.js';
+import { notifierHarness } from '../support/notifier-harness.js';
 import { decodeWords, parseMessage } from './support/mime.js';
 import { propertyRuns } from './support/property-runs.js';
 
@@ -62,7 +62,7 @@ describe('spoofed product ARNs', () => {
     ['an account in the ARN', 'arn:aws:securityhub:us-east-1:444455556666:product/aws/guardduty'],
   ])('with %s cannot resolve the genuine finding that has the same id', async (_case, productArn) => {
     // prepare
-    const harness = engineHarness();
+    const harness = notifierHarness();
     const genuine = normalized(asff({ id: 'gd-1', severity: 'HIGH', updatedAt: '2026-01-10T10:00:00.000Z' }));
     const spoof = normalized(asff({ id: 'gd-1', productArn, workflow: 'RESOLVED', updatedAt: '2099-01-01T00:00:00.000Z' }));
     await harness.at('2026-01-10T10:00:00Z', genuine);

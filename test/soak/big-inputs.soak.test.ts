@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectedCounts, jsonLines, type LineMix, writeDocument } from '../builders/inputs.js';
 import { MIB, runCli } from '../reliability/support/cli-child.js';
-import { expectedCounts, jsonLines, type LineMix, writeDocument } from '../reliability/support/inputs.js';
 
 /**
  * Bounded memory at full size: 1,000,000 JSON Lines through standard input

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dueId } from '../reliability/support/inputs.js';
+import { dueId } from '../builders/inputs.js';
 import { killAndRestart, killFigures, writeBatches } from '../reliability/support/kill-runs.js';
 import { REMINDER_TIME, smtpFaultScenario } from '../reliability/support/smtp-scenario.js';
 

@@ -1,17 +1,65 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { addPacing, type CallStats, emptyCallStats } from '../aws/pacing.js';
+import { type RetryPolicy, retryStrategy, SECURITY_HUB_RETRY } from '../aws/retry.js';
+import { type LimiterClock, type RateLimit, realClock, TokenBucket } from '../aws/token-bucket.js';
 
-export interface ClientSettings {
+/**
+ * Documented Security Hub quotas (API reference, "throttling limits"):
+ * GetFindings 3 requests per second with bursts of 6; BatchUpdateFindings 10
+ * per second with bursts of 30. GetFindingsV2 shares the GetFindings
+ * permission and gets the same, conservative pace.
+ */
+export const SECURITY_HUB_RATES = {
+  getFindings: { perSecond: 3, burst: 6 },
+  batchUpdateFindings: { perSecond: 10, burst: 30 },
+} as const satisfies Record<string, RateLimit>;
+
+export interface SecurityHubSettings {
   /** Defaults to the standard AWS region chain (AWS_REGION, profile). */
   region?: string;
   /** Defaults to AWS, or AWS_ENDPOINT_URL_SECURITYHUB / AWS_ENDPOINT_URL when set. */
   endpoint?: string;
+  /** Defaults to the standard AWS credential chain. */
+  credentials?: AwsCredentialIdentity;
+  /** Defaults to the documented quotas. */
+  rates?: { getFindings?: RateLimit; batchUpdateFindings?: RateLimit };
+  retry?: RetryPolicy;
+  clock?: LimiterClock;
+  random?: () => number;
+  /** Sees each failed attempt (for a log line). */
+  onFailedAttempt?: (error: unknown, operation: string) => void;
+}
+
+/** A Security Hub client with its pacing and the count of its calls. */
+export interface PacedSecurityHub {
+  client: SecurityHubClient;
+  stats: CallStats;
 }
 
 /**
- * A Security Hub client with the SDK's own retries turned off: the adapters
- * pace and retry themselves, so that every request is counted and waits for
- * the rate limiter. Credentials come from the standard AWS chain.
+ * The one Security Hub client of a process: the SDK's standard retry
+ * strategy (eight attempts, full-jitter backoff), and in its middleware a
+ * token bucket per quota (GetFindings and GetFindingsV2 share one,
+ * BatchUpdateFindings and BatchUpdateFindingsV2 the other) and the count of
+ * every attempt. Credentials come from the standard AWS chain.
  */
-export function createSecurityHubClient(settings: ClientSettings = {}): SecurityHubClient {
-  return new SecurityHubClient({ maxAttempts: 1, ...settings });
+export function createSecurityHubClient(settings: SecurityHubSettings = {}): PacedSecurityHub {
+  const { rates = {}, clock = realClock, retry = SECURITY_HUB_RETRY } = settings;
+  const client = new SecurityHubClient({
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    retryStrategy: retryStrategy(retry, settings.random),
+  });
+  const reads = new TokenBucket(rates.getFindings ?? SECURITY_HUB_RATES.getFindings, clock);
+  const updates = new TokenBucket(rates.batchUpdateFindings ?? SECURITY_HUB_RATES.batchUpdateFindings, clock);
+  const stats = emptyCallStats();
+  addPacing(client.middlewareStack, {
+    stats,
+    bucketFor: (operation) =>
+      operation.startsWith('GetFindings') ? reads : operation.startsWith('BatchUpdateFindings') ? updates : undefined,
+    onFailedAttempt: settings.onFailedAttempt,
+  });
+  return { client, stats };
 }

@@ -1,20 +1,16 @@
-import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command } from '@aws-sdk/client-securityhub';
 import type { Notification } from '../../core/decide.js';
 import type { Finding } from '../../core/finding.js';
 import type { FindingSnapshot } from '../../core/record.js';
-import { isTransientSdkError } from '../aws/sdk-errors.js';
+import { ASFF_NOTIFIED_WORKFLOW_STATUS, OCSF_IN_PROGRESS_STATUS_ID } from '../../core/security-hub/vocabulary.js';
 import { asffIdentifier, ocsfIdentifier } from './finding-identifiers.js';
-import { type LimiterClock, realClock, SECURITY_HUB_RATES, TokenBucket } from './rate-limiter.js';
-import { DEFAULT_RETRY, withRetries } from './retry.js';
-import type { PacingOptions } from './securityhub-reader.js';
+import type { PacedSecurityHub } from './securityhub-client.js';
 import { translateError } from './translate-error.js';
 
 /** BatchUpdateFindings and BatchUpdateFindingsV2 take up to 100 findings per call. */
 const BATCH = 100;
 /** ASFF Note.Text and the OCSF comment hold up to 512 characters. */
 const NOTE_MAX = 512;
-/** OCSF has no NOTIFIED; "In Progress" (status_id 2) is the state of a finding someone was told to act on. */
-const OCSF_IN_PROGRESS = 2;
 
 type Pending = { api: 'asff' | 'ocsf'; note: string; findings: Map<string, Finding | FindingSnapshot> };
 
@@ -30,28 +26,28 @@ function noteFor(notification: Notification): string {
  * status to NOTIFIED with a note naming the rules and recipients (OCSF: status
  * In Progress and a comment), so people in the console see the team was told.
  * Findings are queued and sent in batches of up to 100 with one note per
- * batch; call `flush` at the end of a run. Failures are logged, never thrown:
+ * batch; call `flush` at the end of a run. The client paces and retries
+ * (securityhub-client.ts). Failures are logged, never thrown:
  * the email went out, and Security Hub resets NOTIFIED when a finding reopens,
  * so nothing depends on this.
  */
 export class SecurityHubWriteBack {
-  calls = 0;
   updated = 0;
   unprocessed = 0;
   private readonly pending = new Map<string, Pending>();
-  private readonly bucket: TokenBucket;
-  private readonly clock: LimiterClock;
 
   constructor(
-    private readonly client: SecurityHubClient,
+    private readonly hub: PacedSecurityHub,
     private readonly log: (message: string) => void,
-    private readonly options: PacingOptions = {},
-  ) {
-    this.clock = options.clock ?? realClock;
-    this.bucket = new TokenBucket(options.rate ?? SECURITY_HUB_RATES.batchUpdateFindings, this.clock);
+  ) {}
+
+  /** BatchUpdateFindings and BatchUpdateFindingsV2 requests sent so far, retries included. */
+  get calls(): number {
+    const { byOperation } = this.hub.stats;
+    return (byOperation.BatchUpdateFindingsCommand ?? 0) + (byOperation.BatchUpdateFindingsV2Command ?? 0);
   }
 
-  /** The engine's `afterSend` hook. Resolved emails are left alone: NOTIFIED would reopen the finding's workflow. */
+  /** The notifier's after-send hook. Resolved emails are left alone: NOTIFIED would reopen the finding's workflow. */
   readonly afterSend = async (finding: Finding | FindingSnapshot, notification: Notification): Promise<void> => {
     if (notification.kind === 'resolved') return;
     const note = noteFor(notification);
@@ -77,14 +73,7 @@ export class SecurityHubWriteBack {
     for (let i = 0; i < findings.length; i += BATCH) {
       const batch = findings.slice(i, i + BATCH);
       try {
-        const result = await withRetries(
-          async () => {
-            await this.bucket.acquire();
-            this.calls++;
-            return this.update(group, batch);
-          },
-          { policy: this.options.retry ?? DEFAULT_RETRY, retryable: isTransientSdkError, clock: this.clock, random: this.options.random },
-        );
+        const result = await this.update(group, batch);
         this.updated += result.processed;
         this.unprocessed += result.unprocessed.length;
         if (result.unprocessed.length > 0)
@@ -99,10 +88,10 @@ export class SecurityHubWriteBack {
 
   private async update(group: Pending, batch: (Finding | FindingSnapshot)[]): Promise<{ processed: number; unprocessed: string[] }> {
     if (group.api === 'asff') {
-      const output = await this.client.send(
+      const output = await this.hub.client.send(
         new BatchUpdateFindingsCommand({
           FindingIdentifiers: batch.map(asffIdentifier),
-          Workflow: { Status: 'NOTIFIED' },
+          Workflow: { Status: ASFF_NOTIFIED_WORKFLOW_STATUS },
           Note: { Text: group.note, UpdatedBy: 'sechub-alerts' },
         }),
       );
@@ -111,8 +100,12 @@ export class SecurityHubWriteBack {
         unprocessed: (output.UnprocessedFindings ?? []).map((u) => `${u.FindingIdentifier?.Id}: ${u.ErrorCode}`),
       };
     }
-    const output = await this.client.send(
-      new BatchUpdateFindingsV2Command({ FindingIdentifiers: batch.map(ocsfIdentifier), StatusId: OCSF_IN_PROGRESS, Comment: group.note }),
+    const output = await this.hub.client.send(
+      new BatchUpdateFindingsV2Command({
+        FindingIdentifiers: batch.map(ocsfIdentifier),
+        StatusId: OCSF_IN_PROGRESS_STATUS_ID,
+        Comment: group.note,
+      }),
     );
     return {
       processed: output.ProcessedFindings?.length ?? 0,

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../../adapters/dynamodb/dynamodb-client.js';
 
 /** One DynamoDB client per container, built at cold start (region, credentials and endpoint from the standard AWS settings). */
-export const dynamoDbClient = new DynamoDBClient({});
+export const dynamoDbClient = createDynamoDbClient();

@@ -1,4 +1,4 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createSesClient } from '../../adapters/ses/ses-client.js';
 
 /** One SES client per container, built at cold start (region, credentials and endpoint from the standard AWS settings). */
-export const sesClient = new SESv2Client({});
+export const sesClient = createSesClient();

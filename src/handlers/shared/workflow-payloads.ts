@@ -10,7 +10,7 @@ import * as z from '../../core/zod.js';
  */
 
 /** What the Map's ItemSelector hands check-record for one element of detail.findings. */
-export interface FindingItem {
+export interface MapItem {
   finding: unknown;
   /** The EventBridge event's time: the decision time of every step of the execution. */
   time?: string;
@@ -47,7 +47,7 @@ export type NotifyResult = Finished & { action: 'done'; emailed: boolean };
 
 // Each built in a pure function, so that a bundle drops the schema its step does not read (check-record reads only
 // the first, check-age and notify only the second) instead of building both at every cold start.
-const findingItemSchema = /* @__PURE__ */ (() =>
+const mapItemSchema = /* @__PURE__ */ (() =>
   z.object({
     finding: z.unknown(),
     time: z.optional(z.string()),
@@ -72,8 +72,8 @@ const continueSchema = /* @__PURE__ */ (() =>
     })
     .check(z.refine((input) => input.finding.key === input.key, { error: 'finding.key differs from key' })))();
 
-export function parseFindingItem(input: unknown): FindingItem {
-  return parse(findingItemSchema, input, 'check-record', 'finding, time and detailType') as FindingItem;
+export function parseMapItem(input: unknown): MapItem {
+  return parse(mapItemSchema, input, 'check-record', 'finding, time and detailType') as MapItem;
 }
 
 export function parseContinue(input: unknown, step: string): { key: string; now: Date; finding: FindingSnapshot } {

@@ -1,17 +1,18 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { FindingHandler, Notifier } from '../../app/notifier.js';
 import { decide } from '../../core/decide.js';
-import type { NotificationEngine } from '../../core/engine.js';
 import { InvalidFindingError, MailDeliveryError } from '../../core/errors.js';
 import { extractFindings } from '../../core/normalize/extract.js';
 import type { Policy } from '../../core/policy.js';
 import type { Clock, FindingStore } from '../../core/ports.js';
 import { snapshotOf } from '../../core/record.js';
-import { type CheckAgeResult, type CheckRecordResult, type NotifyResult, parseContinue, parseFindingItem } from './workflow-payloads.js';
+import { type CheckAgeResult, type CheckRecordResult, type NotifyResult, parseContinue, parseMapItem } from './workflow-payloads.js';
 
 /**
  * The three tasks of the findings workflow, each built from its
  * dependencies so tests can hand in their own. Decisions come from the core
- * (`decide`, NotificationEngine), exactly as on the command line.
+ * (`decide`) and the use case "handle a finding" (FindingHandler, Notifier),
+ * exactly as on the command line.
  */
 
 export interface CheckRecordDeps {
@@ -24,7 +25,7 @@ export interface CheckRecordDeps {
 /** check-record: normalise one finding, read its record (one GetItem) and decide. A plain repeat ends here. */
 export function checkRecordStep({ store, policy, clock, logger }: CheckRecordDeps) {
   return async (input: unknown): Promise<CheckRecordResult> => {
-    const item = parseFindingItem(input);
+    const item = parseMapItem(input);
     const where = `detail.findings[${item.index ?? 0}]`;
     const event = { 'detail-type': item.detailType, time: item.time, detail: { findings: [item.finding] } };
     const [extracted] = [...extractFindings(event, 'event')];
@@ -49,10 +50,10 @@ export function checkRecordStep({ store, policy, clock, logger }: CheckRecordDep
 }
 
 /** check-age: decide again on the current record; carry out a write that needs no email, pass a due email on to notify. */
-export function checkAgeStep({ engine, logger }: { engine: NotificationEngine; logger: Logger }) {
+export function checkAgeStep({ handler, logger }: { handler: FindingHandler; logger: Logger }) {
   return async (input: unknown): Promise<CheckAgeResult> => {
     const { key, now, finding } = parseContinue(input, 'check-age');
-    const result = await engine.handleUpToSend(finding, now);
+    const result = await handler.prepare(finding, now);
     const summary = { key, outcome: result.outcome, reason: result.reason };
     logger.info(result.pending ? 'email due' : 'done', summary);
     if (result.pending) return { action: 'send', ...summary, now: now.toISOString(), finding };
@@ -60,12 +61,12 @@ export function checkAgeStep({ engine, logger }: { engine: NotificationEngine; l
   };
 }
 
-/** notify: claim, render, send through SES and confirm (NotificationEngine.handle, which decides once more). */
-export function notifyStep({ engine, logger, flush }: { engine: NotificationEngine; logger: Logger; flush?: () => Promise<void> }) {
+/** notify: claim, render, send through SES and confirm (Notifier.handle, which decides once more). */
+export function notifyStep({ notifier, logger, flush }: { notifier: Notifier; logger: Logger; flush?: () => Promise<void> }) {
   return async (input: unknown): Promise<NotifyResult> => {
     const { key, now, finding } = parseContinue(input, 'notify');
     try {
-      const result = await engine.handle(finding, now);
+      const result = await notifier.handle(finding, now);
       const summary = { key, outcome: result.outcome, reason: result.reason, emailed: result.email !== undefined };
       logger.info(result.email ? 'email sent' : 'no email', { ...summary, notification: result.email?.id });
       return { action: 'done', ...summary, ...(result.email ? { notification: result.email.id } : {}) };

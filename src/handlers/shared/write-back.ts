@@ -1,11 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Notification } from '../../core/decide.js';
-import type { Finding } from '../../core/finding.js';
-import type { FindingSnapshot } from '../../core/record.js';
+import type { AfterSend } from '../../app/notifier.js';
 
-/** The engine hook and the end-of-invocation flush of Security Hub write-back. */
+/** The notifier's after-send hook and the end-of-invocation flush of Security Hub write-back. */
 export interface WriteBack {
-  afterSend: (finding: Finding | FindingSnapshot, notification: Notification) => Promise<void>;
+  afterSend: AfterSend;
   flush: () => Promise<void>;
 }
 
@@ -22,5 +20,11 @@ export async function securityHubWriteBack(enabled: boolean, logger: Logger): Pr
     import('../../adapters/securityhub/securityhub-client.js'),
   ]);
   const writeBack = new SecurityHubWriteBack(createSecurityHubClient(), (message) => logger.warn(message));
-  return { afterSend: writeBack.afterSend, flush: () => writeBack.flush() };
+  return {
+    afterSend: {
+      run: writeBack.afterSend,
+      onError: (error, finding) => logger.warn('write-back failed', { key: finding.key, error: error as Error }),
+    },
+    flush: () => writeBack.flush(),
+  };
 }

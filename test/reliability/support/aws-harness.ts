@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../../../src/adapters/dynamodb/dynamodb-finding-store.js';
 import type { TrackedRecord } from '../../../src/core/record.js';
+import { asff, asffEvent, normalized } from '../../builders/asff.js';
 import { createFindingTable, deleteFindingTable, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../../support/fake-securityhub.js';
-import { asff, asffEvent, normalized } from '../../support/findings.js';
 import { localLambdaEnv } from '../../support/lambda-env.js';
 import { localWorkflow, type TaskHandler } from '../../support/local-workflow.js';
 import { headerOf, startSesLocal } from '../../support/ses-local.js';

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Counts } from '../../../src/core/engine.js';
+import type { Counts } from '../../../src/app/counts.js';
 import { repoRoot } from '../../support/fixtures.js';
 
 export const CLI = join(repoRoot, 'bin/sechub-alerts.js');

@@ -1,15 +1,18 @@
 import Database from 'better-sqlite3';
 import { SmtpMailer } from '../../../src/adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../../../src/adapters/sqlite/sqlite-finding-store.js';
-import { type Counts, emptyCounts, NotificationEngine } from '../../../src/core/engine.js';
+import { systemRuntime } from '../../../src/adapters/system/runtime.js';
+import { type Counts, emptyCounts } from '../../../src/app/counts.js';
+import { Notifier } from '../../../src/app/notifier.js';
+import { tick } from '../../../src/app/tick.js';
 import type { Finding } from '../../../src/core/finding.js';
 import { DEFAULT_POLICY } from '../../../src/core/policy.js';
-import { systemClock } from '../../../src/core/ports.js';
+import type { FindingStore } from '../../../src/core/ports.js';
 import type { TrackedRecord } from '../../../src/core/record.js';
 import type { Delivered } from './faulty-smtp.js';
 
 /**
- * Runs of the engine against a real SMTP server that fails on purpose:
+ * Runs of the notifier against a real SMTP server that fails on purpose:
  * several workers at once (like overlapping `process` runs on one state
  * file), run after run until nothing is left to send.
  */
@@ -28,7 +31,7 @@ export interface RunSummary {
   attempts: Counts;
 }
 
-type Work = (engine: NotificationEngine, counts: Counts) => Promise<void>;
+type Work = (notifier: Notifier, store: FindingStore, counts: Counts) => Promise<void>;
 
 async function runUntilDone(options: FaultRunOptions, work: Work): Promise<RunSummary> {
   const total = emptyCounts();
@@ -37,10 +40,10 @@ async function runUntilDone(options: FaultRunOptions, work: Work): Promise<RunSu
       Array.from({ length: options.workers }, async () => {
         const store = new SqliteFindingStore(options.statePath);
         const mailer = new SmtpMailer(options.smtpUrl, { timeoutMs: options.timeoutMs });
-        const engine = new NotificationEngine({ store, mailer, policy: DEFAULT_POLICY, clock: systemClock });
+        const notifier = new Notifier({ store, mailer, policy: DEFAULT_POLICY, runtime: systemRuntime });
         const counts = emptyCounts();
         try {
-          await work(engine, counts);
+          await work(notifier, store, counts);
         } finally {
           await mailer.close();
           await store.close();
@@ -56,18 +59,18 @@ async function runUntilDone(options: FaultRunOptions, work: Work): Promise<RunSu
 
 /** Every worker processes every finding at its own decision time, run after run, until a run has no failed send. */
 export function processUntilDone(options: FaultRunOptions, input: { finding: Finding; now: Date }[]): Promise<RunSummary> {
-  return runUntilDone(options, async (engine, counts) => {
+  return runUntilDone(options, async (notifier, _store, counts) => {
     for (const { finding, now } of input) {
       counts.read++;
-      await engine.handleCounted(finding, now, counts);
+      await notifier.handleCounted(finding, now, counts);
     }
   });
 }
 
 /** Every worker ticks at `now`, run after run, until a run has no failed send. */
 export function tickUntilDone(options: FaultRunOptions, now: Date): Promise<RunSummary> {
-  return runUntilDone(options, async (engine, counts) => {
-    await engine.tick(now, counts);
+  return runUntilDone(options, async (notifier, store, counts) => {
+    await tick({ store, notifier }, now, counts);
   });
 }
 

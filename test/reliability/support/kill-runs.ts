@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dueId, eventOf, findingText } from '../../builders/inputs.js';
 import { decodeWords, parseMessage } from '../../security/support/mime.js';
 import { type ChildResult, startCli } from './cli-child.js';
 import { auditState } from './fault-runs.js';
 import { seededRandom } from './faulty-smtp.js';
-import { dueId, eventOf, findingText } from './inputs.js';
 
 /**
  * `kill -9` of the built `sechub-alerts` command at random points, then a

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalized } from '../../support/findings.js';
+import { normalized } from '../../builders/asff.js';
+import { dueFinding, dueId, ignoredFinding } from '../../builders/inputs.js';
 import { auditState, processUntilDone, tally, tickUntilDone } from './fault-runs.js';
 import { type SmtpFault, startFaultySmtp } from './faulty-smtp.js';
-import { dueFinding, dueId, ignoredFinding } from './inputs.js';
 
 /**
  * SMTP failing for a share of sends while several workers process the same

@@ -1,0 +1,125 @@
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
+import { createFindingTable, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.js';
+import { FakeSecurityHub } from '../support/fake-securityhub.js';
+import { localLambdaEnv } from '../support/lambda-env.js';
+import { headerOf, type SesLocal, startSesLocal } from '../support/ses-local.js';
+import { type Fate, population } from '../support/sweep-harness.js';
+
+const POLICY = {
+  sender: 'alerts@example.com',
+  rules: [
+    {
+      name: 'critical-and-high',
+      match: { severities: ['HIGH', 'CRITICAL'], products: ['guardduty', 'securityhub'] },
+      notify: { to: ['security-team@example.com'], every: '7d' },
+    },
+  ],
+};
+const FATES: Fate[] = ['active', 'resolved', 'archived', 'deleted', 'passed', 'updated'];
+
+let dynamo: DynamoDbLocal;
+let ses: SesLocal;
+let fake: FakeSecurityHub;
+
+/** A Lambda context whose remaining time the test controls. */
+function context(remaining: () => number): Context {
+  return { getRemainingTimeInMillis: remaining, functionName: 'daily', awsRequestId: 'test' } as unknown as Context;
+}
+
+async function prepare(table: string, fates: Fate[]) {
+  const world = population(fates, new Date());
+  await createFindingTable(dynamo.client, table);
+  const store = new DynamoDbFindingStore({ client: dynamo.client, tableName: table });
+  for (const record of world.records) await store.put(record, undefined);
+  fake.putAsff(world.asff);
+  process.env.TABLE_NAME = table;
+  return { world, store };
+}
+
+beforeAll(async () => {
+  [dynamo, ses, fake] = await Promise.all([
+    startDynamoDbLocal(),
+    startSesLocal(),
+    FakeSecurityHub.start({ rates: { getFindings: false } }),
+  ]);
+  Object.assign(
+    process.env,
+    localLambdaEnv({
+      policy: POLICY,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      securityHubEndpoint: fake.url,
+      writeBack: true,
+    }),
+  );
+});
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), ses?.stop(), fake?.stop()]);
+});
+
+describe('the daily function', () => {
+  // The function reads its environment at import, as at a cold start: each test gets a fresh one.
+  beforeEach(() => {
+    vi.resetModules();
+  });
+
+  it('resolves what Security Hub closed or lost, reminds only the open findings, writes back, and reports its calls', async () => {
+    const { world, store } = await prepare(
+      'findings-daily',
+      Array.from({ length: 120 }, (_, i) => FATES[i % FATES.length]!),
+    );
+    const { handler } = await import('../../src/handlers/daily.js');
+    await ses.clear();
+    const before = fake.totalCalls();
+
+    const result = await handler(
+      { 'detail-type': 'Scheduled Event' },
+      context(() => 600_000),
+    );
+
+    const open = [...world.keysBy.active, ...world.keysBy.updated];
+    expect(result).toMatchObject({ sweep: { done: true, checked: 120, active: 40, closed: 60, missing: 20 }, ticked: true });
+    expect(result.counts).toMatchObject({ reminded: 40, emails: 40 });
+    expect(result.calls).toBe(fake.calls.GetFindings + fake.calls.GetFindingsV2 - before);
+    for (const key of open) expect((await store.get(key))?.open).toBe(true);
+    for (const key of [...world.keysBy.resolved, ...world.keysBy.archived, ...world.keysBy.deleted, ...world.keysBy.passed])
+      expect((await store.get(key))?.open).toBe(false);
+    const emails = await ses.emails();
+    expect(emails).toHaveLength(40);
+    expect(emails.every((email) => email.subject.startsWith('[Reminder]'))).toBe(true);
+    expect(fake.calls.BatchUpdateFindings).toBe(1);
+    const notified = [...fake.asff.values()].filter((f) => (f.Workflow as { Status: string }).Status === 'NOTIFIED');
+    expect(notified).toHaveLength(40);
+  });
+
+  it('stops before the deadline, leaves its cursor, and the next invocation finishes the sweep; each open finding is reminded once', async () => {
+    const { world, store } = await prepare(
+      'findings-deadline',
+      Array.from({ length: 300 }, (_, i) => FATES[i % FATES.length]!),
+    );
+    const { handler } = await import('../../src/handlers/daily.js');
+    await ses.clear();
+    const start = fake.totalCalls();
+
+    const first = await handler(
+      {},
+      context(() => (fake.totalCalls() - start >= 3 ? 60_000 : 900_000)),
+    );
+    const second = await handler(
+      {},
+      context(() => 900_000),
+    );
+
+    expect(first).toMatchObject({ sweep: { done: false }, ticked: false });
+    expect(first.calls).toBeGreaterThanOrEqual(3);
+    expect(second).toMatchObject({ sweep: { done: true, resumed: true, invocations: 2 }, ticked: true });
+    for (const key of [...world.keysBy.active, ...world.keysBy.updated]) expect((await store.get(key))?.open).toBe(true);
+    for (const key of [...world.keysBy.resolved, ...world.keysBy.deleted]) expect((await store.get(key))?.open).toBe(false);
+    // Findings the sweep saw updated are reminded as it confirms them; the others by the tick after it. Each once.
+    expect(first.counts.reminded + second.counts.reminded).toBe(100);
+    const emails = await ses.emails();
+    expect(new Set(emails.map((email) => headerOf(email, 'X-Sechub-Finding-Id'))).size).toBe(100);
+  });
+});
