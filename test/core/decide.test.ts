@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Decision, type DecisionInput, decide } from '../../src/core/decide.js';
 import type { Policy, Rule, RuleMatch } from '../../src/core/policy.js';
 import { type FindingSnapshot, type RuleState, snapshotOf, type TrackedRecord } from '../../src/core/record.js';
-import { asff, type FindingSpec, normalized } from '../support/findings.js';
+import { asff, type FindingSpec, normalized } from '../builders/asff.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
