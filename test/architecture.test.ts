@@ -39,7 +39,11 @@ describe('the dependency and purity rules', () => {
     ['reads the environment', 'export const e = () => process.env.X;', /process/],
     ['touches the file system', "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", /no file system|through ports/],
     ['imports the AWS SDK', "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const c = DynamoDBClient;", /AWS/],
-    ['imports an adapter', "import { systemRuntime } from '../adapters/system/runtime.js';\nexport const s = systemRuntime;", /imports? (only|the core)/],
+    [
+      'imports an adapter',
+      "import { systemRuntime } from '../adapters/system/runtime.js';\nexport const s = systemRuntime;",
+      /imports? (only|the core)/,
+    ],
   ];
 
   describe.each(['src/core', 'src/app'])('in %s', (layer) => {

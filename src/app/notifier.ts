@@ -2,10 +2,10 @@ import {
   claimedRecord,
   claimNonce,
   confirmedRecord,
+  endClaimDeadline,
   holdsClaim,
   releasedRecord,
   type SendDecision,
-  endClaimDeadline,
 } from '../core/claim.js';
 import { type Decision, decide, type Notification, type Outcome } from '../core/decide.js';
 import { renderEmail } from '../core/email/render.js';
