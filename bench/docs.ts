@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import type { ColdStartDetail } from './cold-start.js';
+import { type ColdStartDetail, lambdaFunctions } from './cold-start.js';
 import type { CostReport } from './cost-run.js';
+import type { Spread } from './measure.js';
 import { PRICES, PRICES_CHECKED } from './prices.js';
 import {
   fixed,
@@ -12,12 +13,13 @@ import {
   middleHalf,
   type Row,
   replaceBetweenMarkers,
+  runs,
   SPREAD_NOTE,
   type SweepLine,
   sweepResult,
   usd,
 } from './report.js';
-import type { Gap, Results } from './results.js';
+import { type Gap, type Results, TARGETS } from './results.js';
 import type { ThroughputDetail } from './throughput.js';
 import type { TickDetail } from './tick.js';
 import { repoRoot } from './workspace.js';
@@ -58,7 +60,7 @@ function benchmarksBlock(input: DocInput): string {
     throughputDetail(input),
     tickDetail(input),
     input.templateBytes === undefined ? '' : `**Rendering.** The compiled email template is ${int(input.templateBytes)} bytes.`,
-    coldStartDetail(input.coldStart),
+    coldStartDetail(input),
     ...costDetail(input.cost),
     sweepDetail(input.sweep),
   ];
@@ -95,12 +97,31 @@ function tickDetail({ tick: d, results }: DocInput): string {
   return `**tick.** ${int(results.tick.tracked)} open findings tracked, each last emailed 1.5 to 16.5 days before the tick, so ${int(d.summary.reminded)} reminders are due (every 15 days); seeding the store took ${fixed(d.seedSeconds, 1)} s. On fresh copies of the store: wall ${fullSpread(results.tick.secondsSpread, inSeconds, ' s')}${d.cpuSeconds ? `, CPU ${fullSpread(d.cpuSeconds, inSeconds, ' s')}` : ''}.`;
 }
 
-function coldStartDetail(d: ColdStartDetail | undefined): string {
-  if (!d) return '';
-  const loads = Object.entries(d.importMs)
-    .map(([name, ms]) => `\`${name}\` ${fixed(ms, 0)} ms`)
-    .join(', ');
-  return `**Cold start.** Median of ${d.runs} fresh \`node\` processes each: bare \`node -e ''\` ${fixed(d.bareNodeMs, 0)} ms; importing the bundle ${loads}. The load time in the table is the difference. Lambda's own start-up (runtime, network, the zip download) comes on top and is the same for any function.`;
+function coldStartDetail({ coldStart: d, results }: DocInput): string {
+  const lambda = results.lambda;
+  if (!d || !lambda) return '';
+  const row = (what: string, s: Spread, format: (value: number) => string, unit: string, median = s.median) => [
+    what,
+    `${format(median)}${unit}`,
+    `${format(s.q1)}–${format(s.q3)}${unit}`,
+    `${format(s.min)}–${format(s.max)}${unit}`,
+  ];
+  const ms = (value: number) => fixed(value, 0);
+  const ratio = (value: number) => fixed(value, 2);
+  const rows = [row("bare `node -e ''`, start to exit", lambda.bareNodeMsSpread, ms, ' ms')];
+  for (const [name, size] of lambdaFunctions(lambda)) {
+    const imported = d.importMs[name];
+    if (imported) rows.push(row(`\`${name}\`: import, start to exit`, imported, ms, ' ms'));
+    rows.push(row(`\`${name}\`: load over bare node`, size.initMsSpread, ms, ' ms', size.initMs));
+    rows.push(row(`\`${name}\`: load ÷ bare node`, size.initRatioSpread, ratio, ' ×', size.initRatio));
+  }
+  const text = [
+    `**Cold start.** ${lambda.bareNodeMsSpread.runs} rounds: in each, a bare \`node -e ''\` and a fresh \`node\` importing each bundle start one after the other, and each round begins one further along than the one before, so that none always goes first.`,
+    "A bundle's load in the table above is its median import minus bare node's median, and its share of bare node's start (which the target applies to) is that load over bare node's median.",
+    'The middle half and range of a load are per round: each import against the bare node of the same round.',
+    "Lambda's own start-up (runtime, network, the zip download) comes on top and is the same for any function.",
+  ].join(' ');
+  return `${text}\n\n${markdownTable(['', 'Median', 'Middle half', 'Range'], rows)}`;
 }
 
 function costDetail(cost: CostReport | undefined): string[] {
@@ -172,8 +193,19 @@ function readmeBlock({ results, sweep }: DocInput): string {
       r.microsPerEmailSpread ? middleHalf(r.microsPerEmailSpread, int, ' µs') : '',
     ]);
   if (results.lambda) {
-    const loads = Object.values(results.lambda).map((size) => size.initMs);
-    rows.push(['Lambda load time over bare Node.js', `${fixed(Math.min(...loads), 0)}–${fixed(Math.max(...loads), 0)} ms`, '']);
+    const lambda = results.lambda;
+    const sizes = lambdaFunctions(lambda).map(([, size]) => size);
+    const ratio = (value: number) => fixed(value, 2);
+    rows.push([
+      "bare Node.js start (`node -e ''`)",
+      `${fixed(lambda.bareNodeMs, 0)} ms`,
+      middleHalf(lambda.bareNodeMsSpread, (value) => fixed(value, 0), ' ms'),
+    ]);
+    rows.push([
+      'Lambda load over bare Node.js',
+      `${ratio(Math.min(...sizes.map((s) => s.initRatio)))}–${ratio(Math.max(...sizes.map((s) => s.initRatio)))} × bare Node.js start (target ≤ ${TARGETS.initRatio} ×)`,
+      `${ratio(Math.min(...sizes.map((s) => s.initRatioSpread.q1)))}–${ratio(Math.max(...sizes.map((s) => s.initRatioSpread.q3)))} ×, ${runs(lambda.bareNodeMsSpread.runs)} each`,
+    ]);
   }
   const c = results.cost;
   if (c.perMillionFindingsUsd !== null && c.seedDesignPerMillionUsd !== null)

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { measureColdStart } from './cold-start.js';
+import { type LambdaResults, lambdaFunctions, measureColdStart } from './cold-start.js';
 import { type CostReport, measureCost } from './cost-run.js';
 import { writeDocs } from './docs.js';
 import { log, mapSpread, round, type Spread } from './measure.js';
@@ -24,7 +24,7 @@ import { createWorkspace, repoRoot } from './workspace.js';
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 100_000);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TICK_RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const COLD_START_RUNS = 10;
+const COLD_START_RUNS = 20;
 const SWEEP_SIZES = [1_000, 10_000, 100_000];
 
 interface RenderMeasurement {
@@ -131,18 +131,26 @@ function roundResults(r: Results): Results {
       microsPerEmail: r.render.microsPerEmail === null ? null : round(r.render.microsPerEmail, 3),
       microsPerEmailSpread: micros && spreadTo(micros, 3),
     },
-    lambda:
-      r.lambda &&
-      Object.fromEntries(
-        Object.entries(r.lambda).map(([name, size]) => [
-          name,
-          { bytes: size.bytes, gzipBytes: size.gzipBytes, initMs: round(size.initMs, 3) },
-        ]),
-      ),
+    lambda: r.lambda && roundLambda(r.lambda, spreadTo),
     cost: {
       perMillionFindingsUsd: r.cost.perMillionFindingsUsd === null ? null : round(r.cost.perMillionFindingsUsd, 3),
       seedDesignPerMillionUsd: r.cost.seedDesignPerMillionUsd === null ? null : round(r.cost.seedDesignPerMillionUsd, 3),
       ratio: r.cost.ratio === null ? null : round(r.cost.ratio, 3),
     },
   };
+}
+
+function roundLambda(lambda: LambdaResults, spreadTo: (s: Spread, digits: number) => Spread): LambdaResults {
+  const rounded: LambdaResults = { bareNodeMs: round(lambda.bareNodeMs, 3), bareNodeMsSpread: spreadTo(lambda.bareNodeMsSpread, 3) };
+  for (const [name, size] of lambdaFunctions(lambda)) {
+    rounded[name] = {
+      bytes: size.bytes,
+      gzipBytes: size.gzipBytes,
+      initMs: round(size.initMs, 3),
+      initMsSpread: spreadTo(size.initMsSpread, 3),
+      initRatio: round(size.initRatio, 3),
+      initRatioSpread: spreadTo(size.initRatioSpread, 3),
+    };
+  }
+  return rounded;
 }
