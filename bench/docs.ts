@@ -1,20 +1,25 @@
 import { join } from 'node:path';
-import type { ColdStartDetail } from './cold-start.js';
+import { type ColdStartDetail, lambdaFunctions } from './cold-start.js';
 import type { CostReport } from './cost-run.js';
+import type { Spread } from './measure.js';
 import { PRICES, PRICES_CHECKED } from './prices.js';
 import {
   fixed,
+  fullSpread,
   gapsMarkdown,
   int,
   type Machine,
   markdownTable,
+  middleHalf,
   type Row,
   replaceBetweenMarkers,
+  runs,
+  SPREAD_NOTE,
   type SweepLine,
   sweepResult,
   usd,
 } from './report.js';
-import type { Gap, Results } from './results.js';
+import { type Gap, type Results, TARGETS } from './results.js';
 import type { ThroughputDetail } from './throughput.js';
 import type { TickDetail } from './tick.js';
 import { repoRoot } from './workspace.js';
@@ -48,32 +53,39 @@ function benchmarksBlock(input: DocInput): string {
   const { machine } = input;
   const parts = [
     `_Last run: ${input.date.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fixed(input.minutes, 1)} minutes on ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.os}; load average at the start ${machine.loadAtStart}._`,
+    SPREAD_NOTE,
     markdownTable(['Measurement', 'Result', 'Target', ''], input.rows),
     gapsMarkdown(input.gaps),
     '### Details of this run',
     throughputDetail(input),
     tickDetail(input),
     input.templateBytes === undefined ? '' : `**Rendering.** The compiled email template is ${int(input.templateBytes)} bytes.`,
-    coldStartDetail(input.coldStart),
+    coldStartDetail(input),
     ...costDetail(input.cost),
     sweepDetail(input.sweep),
   ];
   return parts.filter((part) => part !== '').join('\n\n');
 }
 
+const seconds = (ms: number) => fixed(ms / 1000, 1);
+
 function throughputDetail({ throughput: d }: DocInput): string {
   const s = d.stream;
   const share = (n: number) => `${((100 * n) / s.events).toFixed(0)}%`;
-  const cpuRatio = d.pipelineCpuMs && d.parseCpuMs ? d.parseCpuMs / d.pipelineCpuMs : undefined;
+  const cpuRatio = d.pipelineCpuMs && d.parseCpuMs ? d.parseCpuMs.median / d.pipelineCpuMs.median : undefined;
+  const cpu = (spread: typeof d.parseCpuMs) => (spread ? `, CPU ${fullSpread(spread, seconds, ' s')}` : '');
   return [
     `**Throughput.** ${int(s.events)} events of one finding each, ${(s.bytes / 1e6).toFixed(0)} MB (${(s.bytes / s.events / 1024).toFixed(1)} KB on average):`,
     `${share(s.byKind.new)} new findings, ${share(s.byKind.repeat)} repeats of open ones, ${share(s.byKind.close)} closing;`,
     `Security Hub controls ${share(s.byCategory.control)}, Inspector ${share(s.byCategory.inspector)}, GuardDuty ${share(s.byCategory.guardduty)}, other products ${share(s.byCategory.other)};`,
     `ASFF ${share(s.byFormat.asff)}, OCSF ${share(s.byFormat.ocsf)}.`,
     `\`process\` reported ${int(d.summary.notified)} new-finding emails, ${int(d.summary.suppressed)} suppressed, ${int(d.summary.ignored)} ignored and ${int(d.summary.resolved)} resolved.`,
-    `Median of ${d.runs} runs: \`process\` ${fixed(d.pipelineWallMs / 1000, 1)} s wall${d.pipelineCpuMs ? ` (${fixed(d.pipelineCpuMs / 1000, 1)} s CPU)` : ''},`,
-    `\`JSON.parse\` alone ${fixed(d.parseWallMs / 1000, 1)} s wall${d.parseCpuMs ? ` (${fixed(d.parseCpuMs / 1000, 1)} s CPU)` : ''};`,
-    `both times include starting \`node\`.${cpuRatio ? ` Measured in CPU time instead of wall time, the ratio is ${fixed(cpuRatio, 2)}.` : ''}`,
+    `\`process\`: wall ${fullSpread(d.pipelineWallMs, seconds, ' s')}${cpu(d.pipelineCpuMs)}.`,
+    `\`JSON.parse\` alone: wall ${fullSpread(d.parseWallMs, seconds, ' s')}${cpu(d.parseCpuMs)}.`,
+    "Both times include starting `node`; each parse ran just before a `process` run, and the ratio's spread is over these pairs.",
+    cpuRatio
+      ? `Measured in CPU time instead of wall time, the ratio is ${fixed(cpuRatio, 2)}${d.cpuRatio ? ` (${middleHalf(d.cpuRatio, (value) => fixed(value, 2))})` : ''}.`
+      : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -81,15 +93,35 @@ function throughputDetail({ throughput: d }: DocInput): string {
 
 function tickDetail({ tick: d, results }: DocInput): string {
   if (!results.tick) return '';
-  return `**tick.** ${int(results.tick.tracked)} open findings tracked, each last emailed 1.5 to 16.5 days before the tick, so ${int(d.summary.reminded)} reminders are due (every 15 days); seeding the store took ${fixed(d.seedSeconds, 1)} s. Median of ${d.runs} runs on fresh copies of the store: ${fixed(results.tick.seconds, 1)} s wall${d.cpuSeconds ? `, ${fixed(d.cpuSeconds, 1)} s CPU` : ''}.`;
+  const inSeconds = (value: number) => fixed(value, 1);
+  return `**tick.** ${int(results.tick.tracked)} open findings tracked, each last emailed 1.5 to 16.5 days before the tick, so ${int(d.summary.reminded)} reminders are due (every 15 days); seeding the store took ${fixed(d.seedSeconds, 1)} s. On fresh copies of the store: wall ${fullSpread(results.tick.secondsSpread, inSeconds, ' s')}${d.cpuSeconds ? `, CPU ${fullSpread(d.cpuSeconds, inSeconds, ' s')}` : ''}.`;
 }
 
-function coldStartDetail(d: ColdStartDetail | undefined): string {
-  if (!d) return '';
-  const loads = Object.entries(d.importMs)
-    .map(([name, ms]) => `\`${name}\` ${fixed(ms, 0)} ms`)
-    .join(', ');
-  return `**Cold start.** Median of ${d.runs} fresh \`node\` processes each: bare \`node -e ''\` ${fixed(d.bareNodeMs, 0)} ms; importing the bundle ${loads}. The load time in the table is the difference. Lambda's own start-up (runtime, network, the zip download) comes on top and is the same for any function.`;
+function coldStartDetail({ coldStart: d, results }: DocInput): string {
+  const lambda = results.lambda;
+  if (!d || !lambda) return '';
+  const row = (what: string, s: Spread, format: (value: number) => string, unit: string, median = s.median) => [
+    what,
+    `${format(median)}${unit}`,
+    `${format(s.q1)}–${format(s.q3)}${unit}`,
+    `${format(s.min)}–${format(s.max)}${unit}`,
+  ];
+  const ms = (value: number) => fixed(value, 0);
+  const ratio = (value: number) => fixed(value, 2);
+  const rows = [row("bare `node -e ''`, start to exit", lambda.bareNodeMsSpread, ms, ' ms')];
+  for (const [name, size] of lambdaFunctions(lambda)) {
+    const imported = d.importMs[name];
+    if (imported) rows.push(row(`\`${name}\`: import, start to exit`, imported, ms, ' ms'));
+    rows.push(row(`\`${name}\`: load over bare node`, size.initMsSpread, ms, ' ms', size.initMs));
+    rows.push(row(`\`${name}\`: load ÷ bare node`, size.initRatioSpread, ratio, ' ×', size.initRatio));
+  }
+  const text = [
+    `**Cold start.** ${lambda.bareNodeMsSpread.runs} rounds: in each, a bare \`node -e ''\` and a fresh \`node\` importing each bundle start one after the other, and each round begins one further along than the one before, so that none always goes first.`,
+    "A bundle's load in the table above is its median import minus bare node's median, and its share of bare node's start (which the target applies to) is that load over bare node's median.",
+    'The middle half and range of a load are per round: each import against the bare node of the same round.',
+    "Lambda's own start-up (runtime, network, the zip download) comes on top and is the same for any function.",
+  ].join(' ');
+  return `${text}\n\n${markdownTable(['', 'Median', 'Middle half', 'Range'], rows)}`;
 }
 
 function costDetail(cost: CostReport | undefined): string[] {
@@ -141,19 +173,50 @@ function sweepDetail(sweep: SweepLine[]): string {
 function readmeBlock({ results, sweep }: DocInput): string {
   const rows: string[][] = [];
   const t = results.throughput;
-  if (t) rows.push(['`process` throughput', `${int(t.findingsPerSec)} findings/s (${fixed(t.ratio, 2)} × JSON.parse alone)`]);
-  if (results.tick) rows.push([`\`tick\` over ${int(results.tick.tracked)} tracked findings`, `${fixed(results.tick.seconds, 1)} s`]);
-  if (results.render.microsPerEmail !== null) rows.push(['rendering one email', `${int(results.render.microsPerEmail)} µs`]);
+  if (t)
+    rows.push([
+      '`process` throughput',
+      `${fixed(t.ratio, 2)} × \`JSON.parse\` alone, ${int(t.findingsPerSec)} findings/s`,
+      `${middleHalf(t.ratioSpread, (value) => fixed(value, 2), ' ×')}`,
+    ]);
+  if (results.tick)
+    rows.push([
+      `\`tick\` over ${int(results.tick.tracked)} tracked findings`,
+      `${fixed(results.tick.seconds, 1)} s`,
+      middleHalf(results.tick.secondsSpread, (value) => fixed(value, 1), ' s'),
+    ]);
+  const r = results.render;
+  if (r.microsPerEmail !== null)
+    rows.push([
+      'rendering one email',
+      `${int(r.microsPerEmail)} µs`,
+      r.microsPerEmailSpread ? middleHalf(r.microsPerEmailSpread, int, ' µs') : '',
+    ]);
   if (results.lambda) {
-    const loads = Object.values(results.lambda).map((size) => size.initMs);
-    rows.push(['Lambda load time over bare Node.js', `${fixed(Math.min(...loads), 0)}–${fixed(Math.max(...loads), 0)} ms`]);
+    const lambda = results.lambda;
+    const sizes = lambdaFunctions(lambda).map(([, size]) => size);
+    const ratio = (value: number) => fixed(value, 2);
+    rows.push([
+      "bare Node.js start (`node -e ''`)",
+      `${fixed(lambda.bareNodeMs, 0)} ms`,
+      middleHalf(lambda.bareNodeMsSpread, (value) => fixed(value, 0), ' ms'),
+    ]);
+    rows.push([
+      'Lambda load over bare Node.js',
+      `${ratio(Math.min(...sizes.map((s) => s.initRatio)))}–${ratio(Math.max(...sizes.map((s) => s.initRatio)))} × bare Node.js start (target ≤ ${TARGETS.initRatio} ×)`,
+      `${ratio(Math.min(...sizes.map((s) => s.initRatioSpread.q1)))}–${ratio(Math.max(...sizes.map((s) => s.initRatioSpread.q3)))} ×, ${runs(lambda.bareNodeMsSpread.runs)} each`,
+    ]);
   }
   const c = results.cost;
   if (c.perMillionFindingsUsd !== null && c.seedDesignPerMillionUsd !== null)
-    rows.push(['AWS cost per million findings', `${usd(c.perMillionFindingsUsd)} (original design: ${usd(c.seedDesignPerMillionUsd)})`]);
+    rows.push([
+      'AWS cost per million findings',
+      `${usd(c.perMillionFindingsUsd)} (original design: ${usd(c.seedDesignPerMillionUsd)})`,
+      'counted, not timed',
+    ]);
   const largest = sweep[sweep.length - 1];
-  if (largest) rows.push([`daily sweep, ${int(largest.tracked)} tracked`, sweepResult(largest)]);
-  return `${markdownTable(['', 'Latest run'], rows)}\n\nHow these are measured, the targets, and the full results: [docs/benchmarks.md](docs/benchmarks.md).`;
+  if (largest) rows.push([`daily sweep, ${int(largest.tracked)} tracked`, sweepResult(largest), 'one run']);
+  return `${markdownTable(['', 'Latest run (median)', 'Middle half of the runs'], rows)}\n\nHow these are measured, the targets, and the full results: [docs/benchmarks.md](docs/benchmarks.md).`;
 }
 
 function priceText(value: number, unit: string): string {

@@ -64,10 +64,43 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Median of a field over runs, skipping runs that lack it. */
-export function medianOf<T>(runs: T[], field: (run: T) => number | undefined): number | undefined {
+/**
+ * How a figure measured over repeated runs spread: the five numbers of a box
+ * plot and how many runs there were. Quartiles are interpolated between the
+ * sorted runs (as spreadsheets and numpy do), so that a handful of runs still
+ * has them; `q1`–`q3` holds the middle half of the runs, unmoved by one
+ * outlier on a busy machine.
+ */
+export interface Spread {
+  runs: number;
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
+}
+
+export function spread(values: number[]): Spread {
+  if (values.length === 0) throw new Error('no runs to summarise');
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (share: number) => {
+    const position = share * (sorted.length - 1);
+    const below = Math.floor(position);
+    const above = Math.min(below + 1, sorted.length - 1);
+    return sorted[below]! + (position - below) * (sorted[above]! - sorted[below]!);
+  };
+  return { runs: sorted.length, min: sorted[0]!, q1: at(0.25), median: median(sorted), q3: at(0.75), max: sorted[sorted.length - 1]! };
+}
+
+/** The spread of a field over runs, skipping runs that lack it; undefined when none has it. */
+export function spreadOf<T>(runs: T[], field: (run: T) => number | undefined): Spread | undefined {
   const values = runs.map(field).filter((value): value is number => value !== undefined);
-  return values.length > 0 ? median(values) : undefined;
+  return values.length > 0 ? spread(values) : undefined;
+}
+
+/** Applies an increasing `f` to each number of a spread (a change of unit, rounding); the count of runs is kept. */
+export function mapSpread(s: Spread, f: (value: number) => number): Spread {
+  return { runs: s.runs, min: f(s.min), q1: f(s.q1), median: f(s.median), q3: f(s.q3), max: f(s.max) };
 }
 
 /** Rounds to a few significant digits, for results people read. */

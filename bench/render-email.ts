@@ -8,6 +8,7 @@ import { renderEmail } from '../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, resolvedSample, sampleNotification } from '../src/core/email/samples.js';
 import { SEVERITIES } from '../src/core/finding.js';
 import type { FindingSnapshot } from '../src/core/record.js';
+import { mapSpread, type Spread, spread } from './measure.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = 7;
@@ -40,8 +41,8 @@ function varied(): { finding: FindingSnapshot; kind: NotificationKind }[] {
   return cases;
 }
 
-/** Microseconds per email (median of several runs) and the template's bytes in a minified bundle. */
-export async function measureRender(): Promise<{ microsPerEmail: number; templateBytes: number }> {
+/** Microseconds per email (median of several runs, and their spread) and the template's bytes in a minified bundle. */
+export async function measureRender(): Promise<{ microsPerEmail: number; microsPerEmailSpread: Spread; templateBytes: number }> {
   const inputs = varied().map(({ finding, kind }) => ({
     finding,
     notification: sampleNotification(finding, kind, 2),
@@ -56,8 +57,8 @@ export async function measureRender(): Promise<{ microsPerEmail: number; templat
     runs.push(((performance.now() - started) * 1000) / EMAILS_PER_RUN);
   }
   if (sink === 0) throw new Error('rendered nothing');
-  runs.sort((a, b) => a - b);
-  return { microsPerEmail: round(runs[Math.floor(RUNS / 2)]!), templateBytes: await templateBytes() };
+  const micros = mapSpread(spread(runs), round);
+  return { microsPerEmail: micros.median, microsPerEmailSpread: micros, templateBytes: await templateBytes() };
 }
 
 /** What template.generated.ts contributes to a minified esbuild bundle of the renderer. */

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { measureColdStart } from './cold-start.js';
+import { type LambdaResults, lambdaFunctions, measureColdStart } from './cold-start.js';
 import { type CostReport, measureCost } from './cost-run.js';
 import { writeDocs } from './docs.js';
-import { log, round } from './measure.js';
+import { log, mapSpread, round, type Spread } from './measure.js';
 import { loadOptional } from './optional.js';
 import { machineFacts, type SweepLine, summaryRows, textTable } from './report.js';
 import type { Gap, Results } from './results.js';
@@ -13,8 +13,9 @@ import { createWorkspace, repoRoot } from './workspace.js';
 
 /**
  * `npm run bench`: generates its own data, runs every measurement several
- * times (medians reported), writes bench/results.json, prints the table and
- * refreshes docs/benchmarks.md and the README's "Performance and cost".
+ * times (medians reported, with how the runs spread), writes
+ * bench/results.json, prints the table and refreshes docs/benchmarks.md and
+ * the README's "Performance and cost".
  *
  * BENCH_FINDINGS and BENCH_RUNS shrink a run while working on the benchmark
  * itself; the published numbers use the defaults.
@@ -23,10 +24,15 @@ import { createWorkspace, repoRoot } from './workspace.js';
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 100_000);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TICK_RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const COLD_START_RUNS = 10;
+const COLD_START_RUNS = 20;
 const SWEEP_SIZES = [1_000, 10_000, 100_000];
 
-type Render = () => Promise<{ microsPerEmail: number; templateBytes?: number }> | { microsPerEmail: number; templateBytes?: number };
+interface RenderMeasurement {
+  microsPerEmail: number;
+  microsPerEmailSpread?: Spread;
+  templateBytes?: number;
+}
+type Render = () => Promise<RenderMeasurement> | RenderMeasurement;
 type Sweep = (tracked: number) => Promise<SweepLine>;
 
 // The SDK clients of the cost run would warn about Node 20 on every start; the warning says nothing about the bench.
@@ -39,7 +45,7 @@ const gaps: Gap[] = [];
 const results: Results = {
   throughput: null,
   tick: null,
-  render: { microsPerEmail: null },
+  render: { microsPerEmail: null, microsPerEmailSpread: null },
   lambda: null,
   cost: { perMillionFindingsUsd: null, seedDesignPerMillionUsd: null, ratio: null },
 };
@@ -57,6 +63,7 @@ try {
   if ('fn' in render) {
     const measured = await render.fn();
     results.render.microsPerEmail = measured.microsPerEmail;
+    results.render.microsPerEmailSpread = measured.microsPerEmailSpread ?? null;
     templateBytes = measured.templateBytes;
     log(`render: ${measured.microsPerEmail.toFixed(0)} µs per email`);
   } else gaps.push({ what: 'render (µs per email)', reason: render.reason });
@@ -103,27 +110,47 @@ try {
 }
 
 function roundResults(r: Results): Results {
+  const spreadTo = (s: Spread, digits: number) => mapSpread(s, (value) => round(value, digits));
+  const micros = r.render.microsPerEmailSpread;
   return {
     throughput: r.throughput && {
       findings: r.throughput.findings,
       findingsPerSec: round(r.throughput.findingsPerSec, 4),
+      findingsPerSecSpread: spreadTo(r.throughput.findingsPerSecSpread, 4),
       parseOnlyPerSec: round(r.throughput.parseOnlyPerSec, 4),
+      parseOnlyPerSecSpread: spreadTo(r.throughput.parseOnlyPerSecSpread, 4),
       ratio: round(r.throughput.ratio, 3),
+      ratioSpread: spreadTo(r.throughput.ratioSpread, 3),
     },
-    tick: r.tick && { tracked: r.tick.tracked, seconds: round(r.tick.seconds, 3) },
-    render: { microsPerEmail: r.render.microsPerEmail === null ? null : round(r.render.microsPerEmail, 3) },
-    lambda:
-      r.lambda &&
-      Object.fromEntries(
-        Object.entries(r.lambda).map(([name, size]) => [
-          name,
-          { bytes: size.bytes, gzipBytes: size.gzipBytes, initMs: round(size.initMs, 3) },
-        ]),
-      ),
+    tick: r.tick && {
+      tracked: r.tick.tracked,
+      seconds: round(r.tick.seconds, 3),
+      secondsSpread: spreadTo(r.tick.secondsSpread, 3),
+    },
+    render: {
+      microsPerEmail: r.render.microsPerEmail === null ? null : round(r.render.microsPerEmail, 3),
+      microsPerEmailSpread: micros && spreadTo(micros, 3),
+    },
+    lambda: r.lambda && roundLambda(r.lambda, spreadTo),
     cost: {
       perMillionFindingsUsd: r.cost.perMillionFindingsUsd === null ? null : round(r.cost.perMillionFindingsUsd, 3),
       seedDesignPerMillionUsd: r.cost.seedDesignPerMillionUsd === null ? null : round(r.cost.seedDesignPerMillionUsd, 3),
       ratio: r.cost.ratio === null ? null : round(r.cost.ratio, 3),
     },
   };
+}
+
+function roundLambda(lambda: LambdaResults, spreadTo: (s: Spread, digits: number) => Spread): LambdaResults {
+  const rounded: LambdaResults = { bareNodeMs: round(lambda.bareNodeMs, 3), bareNodeMsSpread: spreadTo(lambda.bareNodeMsSpread, 3) };
+  for (const [name, size] of lambdaFunctions(lambda)) {
+    rounded[name] = {
+      bytes: size.bytes,
+      gzipBytes: size.gzipBytes,
+      initMs: round(size.initMs, 3),
+      initMsSpread: spreadTo(size.initMsSpread, 3),
+      initRatio: round(size.initRatio, 3),
+      initRatioSpread: spreadTo(size.initRatioSpread, 3),
+    };
+  }
+  return rounded;
 }

@@ -2,14 +2,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Counts } from '../src/app/counts.js';
 import { DEFAULT_STREAM, type StreamStats, writeStream } from './finding-stream.js';
-import { type ChildRun, log, median, medianOf, timeNode } from './measure.js';
+import { type ChildRun, log, type Spread, spread, spreadOf, timeNode } from './measure.js';
 import { cliPath, type Workspace } from './workspace.js';
 
 /**
  * Throughput of `sechub-alerts process` (the built command line: JSON Lines
  * reader, normalisers, engine, SQLite store, outbox) over a generated stream,
  * against JSON.parse alone over the same bytes, runs interleaved so that
- * drift on a shared machine hits both alike.
+ * drift on a shared machine hits both alike. The rates are those of the
+ * median runs; their spreads are over the runs, and the ratio's over the
+ * pairs of a parse and the `process` run that followed it.
  */
 
 const PARSE_ONLY = fileURLToPath(new URL('./support/parse-only.mjs', import.meta.url));
@@ -17,18 +19,22 @@ const PARSE_ONLY = fileURLToPath(new URL('./support/parse-only.mjs', import.meta
 export interface ThroughputResult {
   findings: number;
   findingsPerSec: number;
+  findingsPerSecSpread: Spread;
   parseOnlyPerSec: number;
+  parseOnlyPerSecSpread: Spread;
   ratio: number;
+  ratioSpread: Spread;
 }
 
 export interface ThroughputDetail {
   stream: StreamStats;
   summary: Counts;
-  runs: number;
-  pipelineWallMs: number;
-  parseWallMs: number;
-  pipelineCpuMs: number | undefined;
-  parseCpuMs: number | undefined;
+  pipelineWallMs: Spread;
+  parseWallMs: Spread;
+  pipelineCpuMs: Spread | undefined;
+  parseCpuMs: Spread | undefined;
+  /** Per pair of runs, the parse's CPU time over `process`'s. */
+  cpuRatio: Spread | undefined;
 }
 
 export async function measureThroughput(
@@ -75,20 +81,30 @@ export async function measureThroughput(
     );
   }
 
-  const pipelineWallMs = median(pipeline.map((r) => r.wallMs));
-  const parseWallMs = median(parse.map((r) => r.wallMs));
-  const findingsPerSec = stream.events / (pipelineWallMs / 1000);
-  const parseOnlyPerSec = stream.events / (parseWallMs / 1000);
+  const pipelineWallMs = spread(pipeline.map((r) => r.wallMs));
+  const parseWallMs = spread(parse.map((r) => r.wallMs));
+  const findingsPerSec = stream.events / (pipelineWallMs.median / 1000);
+  const parseOnlyPerSec = stream.events / (parseWallMs.median / 1000);
+  const perSec = (r: ChildRun) => stream.events / (r.wallMs / 1000);
+  const pairs = pipeline.map((processed, i) => ({ processed, parsed: parse[i]! }));
   return {
-    result: { findings: stream.events, findingsPerSec, parseOnlyPerSec, ratio: findingsPerSec / parseOnlyPerSec },
+    result: {
+      findings: stream.events,
+      findingsPerSec,
+      findingsPerSecSpread: spread(pipeline.map(perSec)),
+      parseOnlyPerSec,
+      parseOnlyPerSecSpread: spread(parse.map(perSec)),
+      ratio: findingsPerSec / parseOnlyPerSec,
+      ratioSpread: spread(pairs.map(({ processed, parsed }) => parsed.wallMs / processed.wallMs)),
+    },
     detail: {
       stream,
       summary: summary!,
-      runs: options.runs,
       pipelineWallMs,
       parseWallMs,
-      pipelineCpuMs: medianOf(pipeline, (r) => r.cpuMs),
-      parseCpuMs: medianOf(parse, (r) => r.cpuMs),
+      pipelineCpuMs: spreadOf(pipeline, (r) => r.cpuMs),
+      parseCpuMs: spreadOf(parse, (r) => r.cpuMs),
+      cpuRatio: spreadOf(pairs, ({ processed, parsed }) => (processed.cpuMs && parsed.cpuMs ? parsed.cpuMs / processed.cpuMs : undefined)),
     },
     file,
   };

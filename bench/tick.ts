@@ -6,7 +6,7 @@ import { extractFindings } from '../src/core/normalize/extract.js';
 import { DEFAULT_POLICY, matchingRules } from '../src/core/policy.js';
 import { snapshotOf, type TrackedRecord } from '../src/core/record.js';
 import { type Fill, loadTemplates, type Severity } from './fixture-templates.js';
-import { type ChildRun, log, median, medianOf, timeNode } from './measure.js';
+import { type ChildRun, log, mapSpread, type Spread, spread, spreadOf, timeNode } from './measure.js';
 import { cliPath, type Workspace } from './workspace.js';
 
 /**
@@ -17,13 +17,14 @@ import { cliPath, type Workspace } from './workspace.js';
 
 export interface TickResult {
   tracked: number;
+  /** Median wall time of the runs. */
   seconds: number;
+  secondsSpread: Spread;
 }
 
 export interface TickDetail {
-  runs: number;
   summary: Counts;
-  cpuSeconds: number | undefined;
+  cpuSeconds: Spread | undefined;
   seedSeconds: number;
 }
 
@@ -70,10 +71,11 @@ export async function measureTick(
     runs.push(ticked);
     log(`tick run ${run}/${options.runs}: ${(ticked.wallMs / 1000).toFixed(1)} s, ${summary.reminded} reminders`);
   }
-  const cpu = medianOf(runs, (r) => r.cpuMs);
+  const seconds = spread(runs.map((r) => r.wallMs / 1000));
+  const cpu = spreadOf(runs, (r) => r.cpuMs);
   return {
-    result: { tracked: options.tracked, seconds: median(runs.map((r) => r.wallMs)) / 1000 },
-    detail: { runs: options.runs, summary: summary!, cpuSeconds: cpu === undefined ? undefined : cpu / 1000, seedSeconds },
+    result: { tracked: options.tracked, seconds: seconds.median, secondsSpread: seconds },
+    detail: { summary: summary!, cpuSeconds: cpu && mapSpread(cpu, (ms) => ms / 1000), seedSeconds },
   };
 }
 
