@@ -18,6 +18,8 @@ export interface FindingStore {
   put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean>;
   /** Every record of a still-open tracked finding (tombstones excluded). */
   listOpen(): AsyncIterable<TrackedRecord>;
+  /** Every record, tombstones included (status reports, digests' Fixed section). */
+  listAll(): AsyncIterable<TrackedRecord>;
   /** Removes records whose `expiresAt` is before `now`; returns how many. */
   purgeExpired(now: Date): Promise<number>;
   close(): Promise<void>;
@@ -33,6 +35,36 @@ export interface CursorStore {
   /** Overwrites the value; the write is durable when the promise resolves. */
   setCursor(name: string, value: string): Promise<void>;
 }
+
+/** A small versioned document kept beside the records: a digest's state, a cached directory entry. */
+export interface StoredDocument {
+  id: string;
+  /** The document, as the use case serialised it (JSON). */
+  value: string;
+  /** Optimistic-concurrency version, as for records: 1 for a new document, one more for each write. */
+  version: number;
+  /** After this instant the store may drop the document (ISO-8601); none: kept until overwritten. */
+  expiresAt?: string;
+}
+
+/**
+ * Documents by kind and id, with the same conditional writes as records, so
+ * that what a use case keeps of its own (digest periods, the account
+ * directory's cache) gets the same guarantees under concurrency.
+ */
+export interface DocumentStore {
+  getDocument(kind: string, id: string): Promise<StoredDocument | undefined>;
+  /**
+   * Writes `document` only if the stored version is `expectedVersion`
+   * (undefined: only if none exists); false when another writer won.
+   */
+  putDocument(kind: string, document: StoredDocument, expectedVersion: number | undefined): Promise<boolean>;
+  /** Every document of a kind. */
+  listDocuments(kind: string): AsyncIterable<StoredDocument>;
+}
+
+/** Everything a store adapter offers: records, cursors and documents. */
+export type StateStore = FindingStore & CursorStore & DocumentStore;
 
 /** A rendered email, ready for any mailer. */
 export interface Email {

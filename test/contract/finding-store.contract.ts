@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CursorStore, FindingStore } from '../../src/core/ports.js';
+import type { FindingStore, StateStore, StoredDocument } from '../../src/core/ports.js';
 import { snapshotOf, type TrackedRecord } from '../../src/core/record.js';
 import { asff, normalized } from '../builders/asff.js';
 
-/** What every store adapter offers: the port plus named cursors (poll and sweep progress). */
-export type StoreWithCursors = FindingStore & CursorStore;
+/** What every store adapter offers: records, named cursors (poll and sweep progress) and documents. */
+export type StoreWithCursors = StateStore;
 
 /** Creates an empty store for one test; `dispose` releases it. */
 export interface StoreFixture {
@@ -32,9 +32,9 @@ export function recordFor(n: number | string, overrides: Partial<TrackedRecord> 
   };
 }
 
-async function collect(records: AsyncIterable<TrackedRecord>): Promise<TrackedRecord[]> {
-  const all: TrackedRecord[] = [];
-  for await (const record of records) all.push(record);
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
   return all;
 }
 
@@ -160,6 +160,63 @@ export function describeFindingStoreContract(name: string, fixture: () => StoreF
       };
       expect(await store.put(big, undefined)).toBe(true);
       expect(await store.get(big.key)).toEqual(big);
+    });
+
+    it('lists every record, tombstones included, and no cursor or document', async () => {
+      const records = [recordFor('open-a'), recordFor('gone-b', { open: false, rules: {} }), recordFor('open-c')];
+      await putAll(store, records);
+      await store.setCursor('poll', T0);
+      await store.putDocument('digest', { id: 'team@example.com', value: '{}', version: 1 }, undefined);
+
+      const all = await collect(store.listAll());
+
+      expect(all.map((record) => record.key).sort()).toEqual(records.map((record) => record.key).sort());
+      expect(all.find((record) => record.key === records[1]!.key)?.open).toBe(false);
+    });
+
+    it('stores a document only if none exists, and updates it only from the version expected', async () => {
+      const first: StoredDocument = { id: 'team@example.com', value: '{"period":"a"}', version: 1 };
+      expect(await store.putDocument('digest', first, undefined)).toBe(true);
+      expect(await store.putDocument('digest', { ...first, value: '{"period":"b"}' }, undefined)).toBe(false);
+      expect(await store.putDocument('digest', { ...first, value: '{"period":"c"}', version: 3 }, 2)).toBe(false);
+      expect(await store.putDocument('digest', { ...first, value: '{"period":"d"}', version: 2, expiresAt: LATER }, 1)).toBe(true);
+
+      expect(await store.getDocument('digest', first.id)).toEqual({ id: first.id, value: '{"period":"d"}', version: 2, expiresAt: LATER });
+      expect(await store.getDocument('digest', 'nobody@example.com')).toBeUndefined();
+      expect(await store.getDocument('account', first.id)).toBeUndefined();
+    });
+
+    it('lets exactly one of 20 concurrent updates of a document from one version win', async () => {
+      await store.putDocument('digest', { id: 'race', value: 'v1', version: 1 }, undefined);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.putDocument('digest', { id: 'race', value: `w${i}`, version: 2 }, 1)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('lists the documents of one kind only, over many pages', async () => {
+      const ids = Array.from({ length: 120 }, (_, i) => `account-${String(i).padStart(3, '0')}`);
+      for (let i = 0; i < ids.length; i += 40)
+        await Promise.all(ids.slice(i, i + 40).map((id) => store.putDocument('account', { id, value: id, version: 1 }, undefined)));
+      await store.putDocument('digest', { id: 'account-000', value: 'other kind', version: 1 }, undefined);
+      await store.put(recordFor('not-a-document'), undefined);
+
+      const listed = await collect(store.listDocuments('account'));
+
+      expect(listed.map((document) => document.id).sort()).toEqual(ids);
+      expect(listed.every((document) => document.value === document.id)).toBe(true);
+    });
+
+    it('purges documents that expired before now and keeps the others', async () => {
+      const now = new Date('2026-06-01T00:00:00.000Z');
+      await store.putDocument('account', { id: 'stale', value: 's', version: 1, expiresAt: '2026-05-31T23:59:59.000Z' }, undefined);
+      await store.putDocument('account', { id: 'fresh', value: 'f', version: 1, expiresAt: LATER }, undefined);
+      await store.putDocument('account', { id: 'forever', value: 'k', version: 1 }, undefined);
+
+      await store.purgeExpired(now);
+
+      expect(await store.getDocument('account', 'stale')).toBeUndefined();
+      expect((await collect(store.listDocuments('account'))).map((document) => document.id).sort()).toEqual(['forever', 'fresh']);
     });
   });
 }

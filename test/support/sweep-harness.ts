@@ -124,6 +124,7 @@ export class CrashingStore implements FindingStore, CursorStore {
   get = (key: string) => this.inner.get(key);
   put = (record: TrackedRecord, expected: number | undefined) => this.inner.put(record, expected);
   listOpen = () => this.inner.listOpen();
+  listAll = () => this.inner.listAll();
   purgeExpired = (now: Date) => this.inner.purgeExpired(now);
   close = () => this.inner.close();
   getCursor = (name: string) => this.inner.getCursor(name);

@@ -8,10 +8,21 @@ import {
   paginateScan,
   type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { CursorStore, FindingStore } from '../../core/ports.js';
+import type { StateStore, StoredDocument } from '../../core/ports.js';
 import type { TrackedRecord } from '../../core/record.js';
 import { isConditionFailure, translateDynamoDbError } from './dynamodb-errors.js';
-import { cursorKey, itemOf, RECORD_PREFIX, recordKey, recordOf } from './record-item.js';
+import {
+  cursorKey,
+  DOCUMENT_PREFIX,
+  documentItemOf,
+  documentKey,
+  documentOf,
+  documentPrefix,
+  itemOf,
+  RECORD_PREFIX,
+  recordKey,
+  recordOf,
+} from './record-item.js';
 
 export interface DynamoDbFindingStoreOptions {
   /** Built once per process by the caller, who also destroys it. */
@@ -36,7 +47,7 @@ const DELETE_CONCURRENCY = 16;
  * `false` and decides again. Reads are strongly consistent, so a decision
  * never rests on a stale copy.
  */
-export class DynamoDbFindingStore implements FindingStore, CursorStore {
+export class DynamoDbFindingStore implements StateStore {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
   private readonly pageSize: number | undefined;
@@ -92,13 +103,25 @@ export class DynamoDbFindingStore implements FindingStore, CursorStore {
     for await (const items of pages) for (const item of items) yield recordOf(item);
   }
 
+  /** Every record, tombstones included: a filtered Scan. */
+  async *listAll(): AsyncIterable<TrackedRecord> {
+    const pages = this.scan({
+      FilterExpression: 'begins_with(#pk, :prefix)',
+      ProjectionExpression: '#record',
+      ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#record': NAMES['#record'] },
+      ExpressionAttributeValues: { ':prefix': { S: RECORD_PREFIX } },
+    });
+    for await (const items of pages) for (const item of items) yield recordOf(item);
+  }
+
+  /** Removes expired records and documents (DynamoDB's TTL deletes them too, but only within a day or two). */
   async purgeExpired(now: Date): Promise<number> {
     const cutoff = now.toISOString();
     const pages = this.scan({
-      FilterExpression: 'begins_with(#pk, :prefix) AND #expiresAt < :now',
+      FilterExpression: '(begins_with(#pk, :prefix) OR begins_with(#pk, :documents)) AND #expiresAt < :now',
       ProjectionExpression: '#pk, #version',
       ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#expiresAt': NAMES['#expiresAt'], '#version': NAMES['#version'] },
-      ExpressionAttributeValues: { ':prefix': { S: RECORD_PREFIX }, ':now': { S: cutoff } },
+      ExpressionAttributeValues: { ':prefix': { S: RECORD_PREFIX }, ':documents': { S: DOCUMENT_PREFIX }, ':now': { S: cutoff } },
     });
     let purged = 0;
     for await (const items of pages) {
@@ -130,6 +153,41 @@ export class DynamoDbFindingStore implements FindingStore, CursorStore {
     await this.call('PutItem', () =>
       this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { ...cursorKey(name), value: { S: value } } })),
     );
+  }
+
+  async getDocument(kind: string, id: string): Promise<StoredDocument | undefined> {
+    const output = await this.call('GetItem', () =>
+      this.client.send(new GetItemCommand({ TableName: this.tableName, Key: documentKey(kind, id), ConsistentRead: true })),
+    );
+    return output.Item ? documentOf(kind, output.Item) : undefined;
+  }
+
+  async putDocument(kind: string, document: StoredDocument, expectedVersion: number | undefined): Promise<boolean> {
+    const condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+      expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': NAMES['#pk'] } }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': NAMES['#version'] },
+            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+          };
+    try {
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: documentItemOf(kind, document), ...condition }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw translateDynamoDbError(error, 'PutItem');
+    }
+  }
+
+  /** A filtered Scan over the kind's key prefix. */
+  async *listDocuments(kind: string): AsyncIterable<StoredDocument> {
+    const pages = this.scan({
+      FilterExpression: 'begins_with(#pk, :prefix)',
+      ExpressionAttributeNames: { '#pk': NAMES['#pk'] },
+      ExpressionAttributeValues: { ':prefix': { S: documentPrefix(kind) } },
+    });
+    for await (const items of pages) for (const item of items) yield documentOf(kind, item);
   }
 
   /** The client belongs to the caller (one per Lambda container), so there is nothing to release here. */

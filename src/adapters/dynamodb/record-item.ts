@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreError } from '../../core/errors.js';
+import type { StoredDocument } from '../../core/ports.js';
 import type { TrackedRecord } from '../../core/record.js';
 
 /**
@@ -23,6 +24,8 @@ interface RecordItem {
 
 export const RECORD_PREFIX = 'finding#';
 const CURSOR_PREFIX = 'cursor#';
+/** Documents: "doc#<kind>#<id>". */
+export const DOCUMENT_PREFIX = 'doc#';
 
 /** DynamoDB's item size limit, names and values included. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -60,4 +63,40 @@ export function recordOf(item: Record<string, AttributeValue>): TrackedRecord {
   const { record } = unmarshall(item) as Partial<RecordItem>;
   if (typeof record !== 'string') throw new StoreError('DynamoDB item without a record attribute');
   return JSON.parse(record) as TrackedRecord;
+}
+
+export function documentPrefix(kind: string): string {
+  return `${DOCUMENT_PREFIX}${kind}#`;
+}
+
+export function documentKey(kind: string, id: string): Record<string, AttributeValue> {
+  return { pk: { S: `${documentPrefix(kind)}${id}` } };
+}
+
+/** The item for a document: its key, version, value and, when it expires, the TTL attributes. */
+export function documentItemOf(kind: string, document: StoredDocument): Record<string, AttributeValue> {
+  const bytes = Buffer.byteLength(document.value) + 2 * Buffer.byteLength(document.id) + ITEM_OVERHEAD_BYTES;
+  if (bytes > MAX_ITEM_BYTES) {
+    throw new StoreError(`document ${kind}/${document.id} needs about ${bytes} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`);
+  }
+  const item: Record<string, unknown> = {
+    pk: `${documentPrefix(kind)}${document.id}`,
+    version: document.version,
+    value: document.value,
+  };
+  if (document.expiresAt) Object.assign(item, { expiresAt: document.expiresAt, ttl: Math.ceil(Date.parse(document.expiresAt) / 1000) });
+  return marshall(item);
+}
+
+/** The document stored in an item. */
+export function documentOf(kind: string, item: Record<string, AttributeValue>): StoredDocument {
+  const { pk, value, version, expiresAt } = unmarshall(item) as { pk?: string; value?: unknown; version?: unknown; expiresAt?: unknown };
+  if (typeof pk !== 'string' || typeof value !== 'string' || typeof version !== 'number')
+    throw new StoreError(`DynamoDB document item of kind ${kind} without its key, value or version`);
+  return {
+    id: pk.slice(documentPrefix(kind).length),
+    value,
+    version,
+    ...(typeof expiresAt === 'string' ? { expiresAt } : {}),
+  };
 }

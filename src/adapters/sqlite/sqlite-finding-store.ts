@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../core/errors.js';
-import type { FindingStore } from '../../core/ports.js';
+import type { StateStore, StoredDocument } from '../../core/ports.js';
 import type { TrackedRecord } from '../../core/record.js';
 
 // A rowid table (the key in its own unique index) rather than WITHOUT ROWID: a record's body (~2 KB) is
@@ -23,6 +23,14 @@ CREATE TABLE IF NOT EXISTS cursors (
   name  TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS documents (
+  kind       TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  expires_at TEXT,
+  value      TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+);
 `;
 
 const PAGE = 500;
@@ -32,7 +40,7 @@ const PAGE = 500;
  * version column make concurrent processes on one file safe: the loser of a
  * race sees `put` return false and decides again.
  */
-export class SqliteFindingStore implements FindingStore {
+export class SqliteFindingStore implements StateStore {
   private readonly db: Database.Database;
   private readonly statements;
 
@@ -60,7 +68,23 @@ export class SqliteFindingStore implements FindingStore {
       page: this.db.prepare<[string, number], { key: string; body: string }>(
         'SELECT key, body FROM findings WHERE open = 1 AND key > ? ORDER BY key LIMIT ?',
       ),
+      all: this.db.prepare<[string, number], { key: string; body: string }>(
+        'SELECT key, body FROM findings WHERE key > ? ORDER BY key LIMIT ?',
+      ),
       purge: this.db.prepare('DELETE FROM findings WHERE expires_at < ?'),
+      purgeDocuments: this.db.prepare('DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at < ?'),
+      getDocument: this.db.prepare<[string, string], { id: string; value: string; version: number; expires_at: string | null }>(
+        'SELECT id, value, version, expires_at FROM documents WHERE kind = ? AND id = ?',
+      ),
+      insertDocument: this.db.prepare(
+        'INSERT INTO documents (kind, id, version, expires_at, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO NOTHING',
+      ),
+      updateDocument: this.db.prepare(
+        'UPDATE documents SET version = ?, expires_at = ?, value = ? WHERE kind = ? AND id = ? AND version = ?',
+      ),
+      documents: this.db.prepare<[string, string, number], { id: string; value: string; version: number; expires_at: string | null }>(
+        'SELECT id, value, version, expires_at FROM documents WHERE kind = ? AND id > ? ORDER BY id LIMIT ?',
+      ),
       getCursor: this.db.prepare<[string], { value: string }>('SELECT value FROM cursors WHERE name = ?'),
       setCursor: this.db.prepare('INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
     };
@@ -83,17 +107,43 @@ export class SqliteFindingStore implements FindingStore {
   }
 
   async *listOpen(): AsyncIterable<TrackedRecord> {
-    let after = '';
-    for (;;) {
-      const rows = this.run(() => this.statements.page.all(after, PAGE));
-      for (const row of rows) yield JSON.parse(row.body) as TrackedRecord;
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]!.key;
-    }
+    yield* this.pages(this.statements.page);
+  }
+
+  async *listAll(): AsyncIterable<TrackedRecord> {
+    yield* this.pages(this.statements.all);
   }
 
   async purgeExpired(now: Date): Promise<number> {
-    return this.run(() => this.statements.purge.run(now.toISOString())).changes;
+    const cutoff = now.toISOString();
+    this.run(() => this.statements.purgeDocuments.run(cutoff));
+    return this.run(() => this.statements.purge.run(cutoff)).changes;
+  }
+
+  async getDocument(kind: string, id: string): Promise<StoredDocument | undefined> {
+    const row = this.run(() => this.statements.getDocument.get(kind, id));
+    return row && documentOf(row);
+  }
+
+  async putDocument(kind: string, document: StoredDocument, expectedVersion: number | undefined): Promise<boolean> {
+    const { id, value, version } = document;
+    const expiresAt = document.expiresAt ?? null;
+    const result = this.run(() =>
+      expectedVersion === undefined
+        ? this.statements.insertDocument.run(kind, id, version, expiresAt, value)
+        : this.statements.updateDocument.run(version, expiresAt, value, kind, id, expectedVersion),
+    );
+    return result.changes === 1;
+  }
+
+  async *listDocuments(kind: string): AsyncIterable<StoredDocument> {
+    let after = '';
+    for (;;) {
+      const rows = this.run(() => this.statements.documents.all(kind, after, PAGE));
+      for (const row of rows) yield documentOf(row);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   /** A named position (poll cursor, sweep progress) kept beside the records. */
@@ -109,6 +159,17 @@ export class SqliteFindingStore implements FindingStore {
     if (this.db.open) this.db.close();
   }
 
+  /** Records page by page in key order, so a long listing holds no transaction open. */
+  private async *pages(statement: Database.Statement<[string, number], { key: string; body: string }>): AsyncIterable<TrackedRecord> {
+    let after = '';
+    for (;;) {
+      const rows = this.run(() => statement.all(after, PAGE));
+      for (const row of rows) yield JSON.parse(row.body) as TrackedRecord;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.key;
+    }
+  }
+
   private run<T>(operation: () => T): T {
     try {
       return operation();
@@ -116,4 +177,8 @@ export class SqliteFindingStore implements FindingStore {
       throw new StoreError(`state database: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+function documentOf(row: { id: string; value: string; version: number; expires_at: string | null }): StoredDocument {
+  return { id: row.id, value: row.value, version: row.version, ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }) };
 }

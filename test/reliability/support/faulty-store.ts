@@ -58,6 +58,10 @@ export class FaultyStore implements FindingStore {
     return this.inner.listOpen();
   }
 
+  listAll(): AsyncIterable<TrackedRecord> {
+    return this.inner.listAll();
+  }
+
   purgeExpired(now: Date): Promise<number> {
     return this.inner.purgeExpired(now);
   }
