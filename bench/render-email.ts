@@ -3,10 +3,10 @@
 //   npx tsx bench/render-email.ts
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { NotificationKind } from '../src/core/decide.js';
 import { renderEmail } from '../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, resolvedSample, sampleNotification } from '../src/core/email/samples.js';
 import { SEVERITIES } from '../src/core/finding.js';
+import type { NotificationKind } from '../src/core/notification.js';
 import type { FindingSnapshot } from '../src/core/record.js';
 import { mapSpread, type Spread, spread } from './measure.js';
 

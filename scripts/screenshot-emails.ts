@@ -5,9 +5,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { NotificationKind } from '../src/core/decide.js';
 import { renderEmail } from '../src/core/email/render.js';
 import { resolvedSample, SAMPLES, sampleNotification } from '../src/core/email/samples.js';
+import type { NotificationKind } from '../src/core/notification.js';
 import type { FindingSnapshot } from '../src/core/record.js';
 
 const OUT = new URL('../docs/emails/', import.meta.url);

@@ -7,10 +7,11 @@ import {
   releasedRecord,
   type SendDecision,
 } from '../core/claim.js';
-import { type Decision, decide, type Notification, type Outcome } from '../core/decide.js';
+import { type Decision, decide, type Outcome } from '../core/decide.js';
 import { renderEmail } from '../core/email/render.js';
 import { MailDeliveryError, TransientError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
+import type { Notification } from '../core/notification.js';
 import type { Policy } from '../core/policy.js';
 import type { Email, FindingStore, Mailer, Runtime } from '../core/ports.js';
 import type { FindingSnapshot, TrackedRecord } from '../core/record.js';

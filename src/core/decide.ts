@@ -1,3 +1,4 @@
+import type { Notification } from './notification.js';
 import { matchingRules, type Policy, type Rule } from './policy.js';
 import { type FindingSnapshot, snapshotOf, type TrackedRecord } from './record.js';
 
@@ -6,19 +7,6 @@ import { type FindingSnapshot, snapshotOf, type TrackedRecord } from './record.j
  * it, the policy and the time, decide whether to email, and what the record
  * should look like afterwards. No I/O here; the engine carries it out.
  */
-
-export type NotificationKind = 'new' | 'reminder' | 'resolved';
-
-export interface Notification {
-  kind: NotificationKind;
-  /** Deterministic id: the same decision made twice yields the same id (used for idempotent delivery). */
-  id: string;
-  /** Names of the rules that caused it. */
-  rules: string[];
-  to: string[];
-  /** Decision time, ISO-8601. */
-  at: string;
-}
 
 export type Outcome = 'notified' | 'reminded' | 'suppressed' | 'resolved' | 'ignored';
 

@@ -75,3 +75,23 @@ export class SecurityHubError extends SechubAlertsError {
     super(message, options);
   }
 }
+
+/**
+ * A destination other than email (Slack, Teams, a webhook, SNS) did not
+ * accept a message. `transient`: a later attempt may succeed (429, 5xx, a
+ * dropped connection); otherwise the destination refused it for good (4xx).
+ * `retryAfterMs` carries the destination's own hint (Retry-After).
+ */
+export class DeliveryError extends SechubAlertsError {
+  constructor(
+    readonly destination: string,
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
+    super(`${destination}: ${message}`, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  readonly retryAfterMs: number | undefined;
+}

@@ -3,7 +3,9 @@
  * Adapters in src/adapters implement them; neither the core nor the use
  * cases import an adapter.
  */
-import type { TrackedRecord } from './record.js';
+import type { AccountInfo } from './account.js';
+import type { Notification } from './notification.js';
+import type { FindingSnapshot, ThreadRef, TrackedRecord } from './record.js';
 import type { FindingPage, FindingQuery } from './security-hub/queries.js';
 
 /** Where notification state lives (SQLite locally, DynamoDB in AWS). */
@@ -83,6 +85,36 @@ export interface Email {
 export interface Mailer {
   send(email: Email): Promise<{ messageId: string }>;
   close(): Promise<void>;
+}
+
+/** What a channel sends: the notification and the finding it is about, and where to thread it. */
+export interface ChannelMessage {
+  notification: Notification;
+  finding: FindingSnapshot;
+  /** The channel's first message about this finding, when it threads later ones under it. */
+  thread?: ThreadRef;
+}
+
+/**
+ * A destination other than email: a Slack channel, a Teams channel, a
+ * webhook, an SNS topic. Resolves once the destination accepted the message
+ * (with what is needed to thread later ones, if the channel threads);
+ * throws DeliveryError otherwise, saying whether a retry may succeed.
+ */
+export interface Channel {
+  deliver(message: ChannelMessage): Promise<{ thread?: ThreadRef }>;
+  close?(): Promise<void>;
+}
+
+/** Secrets by name (webhook URLs, tokens, signing keys): the environment locally, Secrets Manager or SSM in AWS. */
+export interface SecretSource {
+  /** The secret's value; throws ConfigurationError naming the secret when it is not there. */
+  get(name: string): Promise<string>;
+}
+
+/** The live account directory (AWS Organizations), cached; undefined for an account it does not know. */
+export interface AccountDirectory {
+  lookup(accountId: string, now: Date): Promise<AccountInfo | undefined>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Finding } from './finding.js';
+import type { DeliveryTarget, Notification } from './notification.js';
 
 /**
  * What the store keeps about one finding: enough to de-duplicate, to send
@@ -11,6 +12,25 @@ export type FindingSnapshot = Omit<Finding, 'raw'>;
 export interface RuleState {
   /** When this rule last caused an email about this finding (ISO-8601). */
   lastNotifiedAt: string;
+}
+
+/** Where a channel's first message about a finding is, so later ones thread under it (Slack: channel and ts). */
+export interface ThreadRef {
+  channel: string;
+  ts: string;
+}
+
+/** A digest rule's hold on a finding: since when it collects it. */
+export interface Collected {
+  since: string;
+  /** Adopted by a baseline run: already known, so never listed as new. */
+  adopted?: boolean;
+}
+
+/** A notification some of whose targets accepted it and some did not: the rest is delivered by a later run. */
+export interface PendingDelivery {
+  notification: Notification;
+  remaining: DeliveryTarget[];
 }
 
 /** An email in flight: written before the send and cleared after it, so a concurrent worker backs off. */
@@ -30,6 +50,16 @@ export interface TrackedRecord {
   /** Notification state per policy rule name. Empty for a tracked finding not yet notified. */
   rules: Record<string, RuleState>;
   claim?: Claim;
+  /** Digest rules collecting this finding (open), or that collected it (tombstone), by rule name. */
+  collected?: Record<string, Collected>;
+  /** When the finding was resolved (tombstones of findings a digest collected). */
+  resolvedAt?: string;
+  /** A notification not yet delivered to every target. */
+  pending?: PendingDelivery;
+  /** Each threading destination's first message about this finding. */
+  threads?: Record<string, ThreadRef>;
+  /** A snooze that silences the finding: a notification falls due when it ends. */
+  snoozed?: { until: string; reason?: string };
   /** Optimistic-concurrency version, incremented by every write. */
   version: number;
   /** After this instant the store may drop the record (TTL backstop). */

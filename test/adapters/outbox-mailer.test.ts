@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutboxMailer } from '../../src/adapters/outbox/outbox-mailer.js';
-import type { Notification } from '../../src/core/decide.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { SAMPLES } from '../../src/core/email/samples.js';
+import type { Notification } from '../../src/core/notification.js';
 import type { Email } from '../../src/core/ports.js';
 import { parseMessage } from '../security/support/mime.js';
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationKind } from '../../src/core/decide.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, sampleNotification } from '../../src/core/email/samples.js';
 import { clean, LIMITS } from '../../src/core/email/view.js';
 import { SEVERITIES } from '../../src/core/finding.js';
+import type { NotificationKind } from '../../src/core/notification.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
 import { asff, normalized } from '../builders/asff.js';
 import { fixture } from '../support/fixtures.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification } from '../../src/core/decide.js';
 import { defang, escapeHtml, oneLine, safeLink, truncate } from '../../src/core/email/escape.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE } from '../../src/core/email/samples.js';
 import type { Severity } from '../../src/core/finding.js';
+import type { Notification } from '../../src/core/notification.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
 import { asff, normalized } from '../builders/asff.js';
 

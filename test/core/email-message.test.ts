@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../src/adapters/outbox/outbox-mailer.js';
-import type { Notification } from '../../src/core/decide.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE } from '../../src/core/email/samples.js';
+import type { Notification } from '../../src/core/notification.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
 
 const SES_MESSAGE_LIMIT = 40 * 1024 * 1024;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Notification, NotificationKind } from '../../src/core/decide.js';
 import { consoleLink } from '../../src/core/email/links.js';
 import { renderEmail, subjectFor } from '../../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, resolvedSample } from '../../src/core/email/samples.js';
+import type { Notification, NotificationKind } from '../../src/core/notification.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
 import { asff, normalized } from '../builders/asff.js';
 

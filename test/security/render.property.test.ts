@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { NotificationKind } from '../../src/core/decide.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, sampleNotification } from '../../src/core/email/samples.js';
+import type { NotificationKind } from '../../src/core/notification.js';
 import type { FindingSnapshot } from '../../src/core/record.js';
 import { hostileText } from '../builders/arbitraries.js';
 import { htmlTags } from './support/mime.js';

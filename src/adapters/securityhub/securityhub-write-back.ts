@@ -1,6 +1,6 @@
 import { BatchUpdateFindingsCommand, BatchUpdateFindingsV2Command } from '@aws-sdk/client-securityhub';
-import type { Notification } from '../../core/decide.js';
 import type { Finding } from '../../core/finding.js';
+import type { Notification } from '../../core/notification.js';
 import type { FindingSnapshot } from '../../core/record.js';
 import { ASFF_NOTIFIED_WORKFLOW_STATUS, OCSF_IN_PROGRESS_STATUS_ID } from '../../core/security-hub/vocabulary.js';
 import { asffIdentifier, ocsfIdentifier } from './finding-identifiers.js';

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { readInputs } from '../../adapters/files/read-inputs.js';
-import type { Notification, NotificationKind } from '../../core/decide.js';
 import { renderEmail } from '../../core/email/render.js';
 import { InvalidFindingError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
+import type { Notification, NotificationKind } from '../../core/notification.js';
 import { matchingRules, type Policy } from '../../core/policy.js';
 import { command, DONE } from '../command.js';
 import { loadPolicy } from '../compose.js';

@@ -1,5 +1,5 @@
-import type { NotificationKind } from '../decide.js';
 import type { Severity } from '../finding.js';
+import type { NotificationKind } from '../notification.js';
 
 /** Colours of one email: the badge, the accent bar, the "why" call-out. */
 export interface Palette {

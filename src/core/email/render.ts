@@ -1,4 +1,4 @@
-import type { Notification } from '../decide.js';
+import type { Notification } from '../notification.js';
 import type { Email } from '../ports.js';
 import type { FindingSnapshot } from '../record.js';
 import { oneLine, truncate } from './escape.js';

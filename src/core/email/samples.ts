@@ -1,4 +1,4 @@
-import type { Notification, NotificationKind } from '../decide.js';
+import type { Notification, NotificationKind } from '../notification.js';
 import type { FindingSnapshot } from '../record.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Notification } from '../decide.js';
 import { formatDuration } from '../duration.js';
+import type { Notification } from '../notification.js';
 import type { FindingSnapshot } from '../record.js';
 import { defang, oneLine, safeLink, truncate } from './escape.js';
 import { consoleLink } from './links.js';
