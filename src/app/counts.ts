@@ -7,11 +7,27 @@ export interface Counts {
   reminded: number;
   suppressed: number;
   resolved: number;
+  /** Findings a baseline run recorded as notified without sending anything. */
+  adopted: number;
   emails: number;
-  /** Emails that could not be sent; each will be sent again by a later run. */
+  /** Deliveries to destinations other than email (Slack, Teams, webhooks, SNS). */
+  messages: number;
+  /** Emails and messages that could not be delivered; each is delivered by a later run. */
   failed: number;
 }
 
 export function emptyCounts(): Counts {
-  return { read: 0, invalid: 0, ignored: 0, notified: 0, reminded: 0, suppressed: 0, resolved: 0, emails: 0, failed: 0 };
+  return {
+    read: 0,
+    invalid: 0,
+    ignored: 0,
+    notified: 0,
+    reminded: 0,
+    suppressed: 0,
+    resolved: 0,
+    adopted: 0,
+    emails: 0,
+    messages: 0,
+    failed: 0,
+  };
 }

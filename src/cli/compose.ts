@@ -4,6 +4,7 @@ import { SmtpMailer } from '../adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { type AfterSend, Notifier } from '../app/notifier.js';
+import { policyDirectory } from '../core/account.js';
 import { DEFAULT_POLICY, type Policy } from '../core/policy.js';
 import type { EngineSettings } from './options.js';
 
@@ -13,7 +14,10 @@ export async function loadPolicy(configPath: string | undefined): Promise<Policy
 }
 
 /** The local composition root: SQLite store, outbox or SMTP mailer, the policy file or the built-in one. */
-export async function composeLocal(settings: EngineSettings, options: { dryRun?: boolean; afterSend?: AfterSend } = {}) {
+export async function composeLocal(
+  settings: EngineSettings,
+  options: { dryRun?: boolean; afterSend?: AfterSend; baseline?: boolean } = {},
+) {
   const policy = await loadPolicy(settings.configPath);
   const store = new SqliteFindingStore(settings.statePath);
   const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
@@ -22,7 +26,9 @@ export async function composeLocal(settings: EngineSettings, options: { dryRun?:
     mailer,
     policy,
     runtime: systemRuntime,
+    lookupAccount: policyDirectory(policy.accounts),
     dryRun: options.dryRun,
+    baseline: options.baseline,
     afterSend: options.afterSend,
   });
   return {

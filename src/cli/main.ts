@@ -1,6 +1,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidPolicyError, SechubAlertsError } from '../core/errors.js';
 import { type Command, type CommandResult, helpOf, type OptionTable, parseCommandLine } from './command.js';
+import { baselineCommand } from './commands/baseline.js';
 import { pollCommand } from './commands/poll.js';
 import { previewCommand } from './commands/preview.js';
 import { processCommand } from './commands/process.js';
@@ -8,9 +9,14 @@ import { tickCommand } from './commands/tick.js';
 import { validateConfigCommand } from './commands/validate-config.js';
 import { UsageError } from './usage-error.js';
 
-const COMMANDS: Command<OptionTable>[] = [processCommand, tickCommand, pollCommand, validateConfigCommand, previewCommand].map(
-  (spec) => spec as unknown as Command<OptionTable>,
-);
+const COMMANDS: Command<OptionTable>[] = [
+  processCommand,
+  tickCommand,
+  pollCommand,
+  baselineCommand,
+  validateConfigCommand,
+  previewCommand,
+].map((spec) => spec as unknown as Command<OptionTable>);
 
 function find(name: string): Command<OptionTable> {
   const spec = COMMANDS.find((candidate) => candidate.name === name);

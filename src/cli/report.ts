@@ -14,8 +14,10 @@ export function printSummary(counts: Counts, options: { json: boolean; mailer: s
     ['reminded', counts.reminded],
     ['suppressed', counts.suppressed],
     ['resolved', counts.resolved],
+    ...(counts.adopted > 0 ? ([['adopted (baseline)', counts.adopted]] as [string, number][]) : []),
     ['emails sent', counts.emails],
-    ['emails failed', counts.failed],
+    ...(counts.messages > 0 ? ([['messages sent', counts.messages]] as [string, number][]) : []),
+    [counts.messages > 0 ? 'failed' : 'emails failed', counts.failed],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `  ${label.padEnd(width)}  ${String(value).padStart(7)}`);
@@ -26,7 +28,9 @@ export function printSummary(counts: Counts, options: { json: boolean; mailer: s
 /** One stderr line when some notifications could not be delivered. */
 export function reportUndelivered(counts: Counts): void {
   if (counts.failed > 0)
-    process.stderr.write(`${counts.failed} email(s) could not be sent; nothing was recorded for them, so the next run sends them.\n`);
+    process.stderr.write(
+      `${counts.failed} delivery(ies) could not be made; they are not recorded as sent, so a later run delivers them (and only them).\n`,
+    );
 }
 
 /** One stderr line per bad input item: where it was and why. */

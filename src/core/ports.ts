@@ -18,7 +18,11 @@ export interface FindingStore {
    * writer won the race; throws StoreError for anything else.
    */
   put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean>;
-  /** Every record of a still-open tracked finding (tombstones excluded). */
+  /**
+   * Every record of a still-open tracked finding, and every record with a
+   * delivery still pending (a tombstone whose resolved notice some target did
+   * not accept yet); other tombstones are left out.
+   */
   listOpen(): AsyncIterable<TrackedRecord>;
   /** Every record, tombstones included (status reports, digests' Fixed section). */
   listAll(): AsyncIterable<TrackedRecord>;

@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { FindingHandler } from '../app/notifier.js';
+import { policyDirectory } from '../core/account.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -20,6 +21,7 @@ const step = checkAgeStep({
     store: new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME }),
     policy: config.POLICY,
     runtime: systemRuntime,
+    lookupAccount: policyDirectory(config.POLICY.accounts),
   }),
   logger,
 });

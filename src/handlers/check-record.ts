@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-store.js';
 import { systemClock } from '../adapters/system/runtime.js';
+import { policyDirectory } from '../core/account.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -17,6 +18,7 @@ const step = checkRecordStep({
   store: new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME }),
   policy: config.POLICY,
   clock: systemClock,
+  lookupAccount: policyDirectory(config.POLICY.accounts),
   logger,
 });
 

@@ -8,6 +8,7 @@ import { systemRuntime } from '../adapters/system/runtime.js';
 import { Notifier } from '../app/notifier.js';
 import { sweepThenTick } from '../app/scheduled-run.js';
 import { Sweep } from '../app/sweep/sweep.js';
+import { policyDirectory } from '../core/account.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -36,6 +37,7 @@ const notifier = new Notifier({
   mailer: new SesMailer({ client: sesClient }),
   policy: config.POLICY,
   runtime: systemRuntime,
+  lookupAccount: policyDirectory(config.POLICY.accounts),
   ...(writeBack
     ? {
         afterSend: {

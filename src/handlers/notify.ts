@@ -3,6 +3,7 @@ import { DynamoDbFindingStore } from '../adapters/dynamodb/dynamodb-finding-stor
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { Notifier } from '../app/notifier.js';
+import { policyDirectory } from '../core/account.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -26,6 +27,7 @@ const step = notifyStep({
     mailer: new SesMailer({ client: sesClient }),
     policy: config.POLICY,
     runtime: systemRuntime,
+    lookupAccount: policyDirectory(config.POLICY.accounts),
     ...(config.CLAIM_SECONDS ? { claimMs: config.CLAIM_SECONDS * 1000 } : {}),
     ...(writeBack ? { afterSend: writeBack.afterSend } : {}),
   }),

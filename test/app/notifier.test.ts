@@ -29,7 +29,11 @@ describe('de-duplication and reminders', () => {
     for (let i = 0; i < 50; i++) await harness.at(plus(i * 60_000), finding);
     expect(harness.mailer.sent).toHaveLength(1);
     expect(harness.counts).toMatchObject({ notified: 1, suppressed: 49, emails: 1 });
-    expect(harness.mailer.sent[0]?.headers).toEqual({ 'X-Sechub-Finding-Id': finding.id, 'X-Sechub-Notification': 'new' });
+    expect(harness.mailer.sent[0]?.headers).toMatchObject({
+      'X-Sechub-Finding-Id': finding.id,
+      'X-Sechub-Notification': 'new',
+      'X-Sechub-Account': '111122223333',
+    });
   });
 
   it('sends a reminder exactly when `every` has passed, and not a minute before', async () => {

@@ -28,7 +28,9 @@ describe('sechub-alerts process', () => {
       reminded: 1,
       suppressed: 67,
       resolved: 1,
+      adopted: 0,
       emails: 10,
+      messages: 0,
       failed: 0,
     });
     expect(readdirSync(join(cwd, '.sechub-alerts/outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(10);

@@ -53,7 +53,7 @@ describe('sechub-alerts preview', () => {
     expect(code).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text).toMatch(
-      /^Subject: HIGH GuardDuty: The EC2 instance i-1234567890abcdef0 queried a DGA domain name\. \(123456789012, ap-northeast-1\)\n\n/,
+      /^Subject: HIGH GuardDuty: The EC2 instance i-1234567890abcdef0 queried a DGA domain name\. \(security-sample-account 123456789012, ap-northeast-1\)\n\n/,
     );
     expect(text).toMatch(/Finding type: +Trojan:EC2-DGADomainRequest\.B/);
   });

@@ -162,6 +162,19 @@ export function describeFindingStoreContract(name: string, fixture: () => StoreF
       expect(await store.get(big.key)).toEqual(big);
     });
 
+    it('lists a tombstone whose notification is still pending somewhere with the open records, until it is delivered', async () => {
+      const notification = { kind: 'resolved' as const, id: 'n', rules: ['r'], to: [], destinations: ['slack'], at: T0 };
+      const pending = recordFor('pending', { open: false, rules: {}, pending: { notification, remaining: ['slack'] } });
+      await store.put(pending, undefined);
+      await store.put(recordFor('plain-tombstone', { open: false, rules: {} }), undefined);
+
+      expect((await collect(store.listOpen())).map((record) => record.key)).toEqual([pending.key]);
+
+      const { pending: _done, ...delivered } = pending;
+      await store.put({ ...delivered, version: 2 }, 1);
+      expect(await collect(store.listOpen())).toEqual([]);
+    });
+
     it('lists every record, tombstones included, and no cursor or document', async () => {
       const records = [recordFor('open-a'), recordFor('gone-b', { open: false, rules: {} }), recordFor('open-c')];
       await putAll(store, records);

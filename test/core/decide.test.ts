@@ -60,11 +60,15 @@ function withoutClaim(record: TrackedRecord): TrackedRecord {
 
 /** A rule that matches HIGH and CRITICAL findings, emails its own address at once, reminds every 15 days. */
 function rule(name: string, notify: Partial<Rule['notify']> = {}, match: RuleMatch = { severities: ['HIGH', 'CRITICAL'] }): Rule {
-  return { name, match, notify: { to: [`${name}@example.com`], afterMs: 0, everyMs: 15 * DAY, resolved: false, ...notify } };
+  return {
+    name,
+    match,
+    notify: { to: [`${name}@example.com`], fallback: [], afterMs: 0, everyMs: 15 * DAY, resolved: false, escalate: [], ...notify },
+  };
 }
 
 function policyOf(...rules: Rule[]): Policy {
-  return { sender: 'alerts@example.com', rules };
+  return { sender: 'alerts@example.com', rules, accounts: {}, destinations: {}, snoozes: [] };
 }
 
 function run(input: Pick<DecisionInput, 'finding'> & Partial<DecisionInput>): Decision {

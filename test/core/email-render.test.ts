@@ -48,9 +48,18 @@ function expectInOrder(text: string, parts: string[]): void {
 }
 
 describe('the subject', () => {
-  it('names severity, product, short title, account and region on one line', () => {
+  it('names severity, product, short title, account name and id, and region on one line', () => {
     const subject = subjectFor(GUARDDUTY_SAMPLE, notify(GUARDDUTY_SAMPLE));
-    expect(subject).toBe('HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (111122223333, eu-west-1)');
+    expect(subject).toBe(
+      'HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (payments-production 111122223333, eu-west-1)',
+    );
+  });
+
+  it('names the account by the directory when it knows it, and by id alone when nobody does', () => {
+    const named = subjectFor(GUARDDUTY_SAMPLE, { ...notify(GUARDDUTY_SAMPLE), accountName: 'payments-prod' });
+    const unnamed = subjectFor({ ...GUARDDUTY_SAMPLE, accountName: undefined }, notify(GUARDDUTY_SAMPLE));
+    expect(named.endsWith('(payments-prod 111122223333, eu-west-1)')).toBe(true);
+    expect(unnamed.endsWith('(111122223333, eu-west-1)')).toBe(true);
   });
 
   it('marks reminders and resolved findings', () => {
@@ -65,7 +74,7 @@ describe('the subject', () => {
     expect(subject).not.toMatch(CONTROL_CHARACTERS);
     expect(subject).not.toContain('\u202E');
     expect(subject).toContain('…');
-    expect(subject.endsWith('(111122223333, eu-west-1)')).toBe(true);
+    expect(subject.endsWith('(payments-production 111122223333, eu-west-1)')).toBe(true);
   });
 });
 

@@ -35,7 +35,7 @@ describe('policy validation', () => {
         'sender: expected the sender email address',
         'rules[0].match.severities[0]: expected one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL',
         'rules[0].match: unknown field "colour"',
-        'rules[1].notify.to[0]: expected an email address',
+        'rules[1].notify.to[0]: "nobody" is neither an email address, "owners", nor a destination of this policy (destinations: none)',
       ]),
     );
   });
@@ -46,7 +46,14 @@ describe('policy validation', () => {
 
   it('applies the defaults: after 0d, every 15d, no resolved email', () => {
     const policy = validatePolicy({ sender: 'x@example.com', rules: [rule()] });
-    expect(policy.rules[0]?.notify).toEqual({ to: ['a@example.com'], afterMs: 0, everyMs: 15 * 86_400_000, resolved: false });
+    expect(policy.rules[0]?.notify).toEqual({
+      to: ['a@example.com'],
+      fallback: [],
+      afterMs: 0,
+      everyMs: 15 * 86_400_000,
+      resolved: false,
+      escalate: [],
+    });
   });
 
   it('turns reminders off with every: never', () => {
@@ -100,7 +107,7 @@ describe('recipient limits', () => {
   it('rejects more than 50 recipients in one rule, the most SES sends one email to', () => {
     const to = Array.from({ length: 51 }, (_, i) => `person${i}@example.com`);
     expect(issuesOf({ sender: 'x@example.com', rules: [rule({ notify: { to } })] })).toEqual([
-      'rules[0].notify.to: expected at most 50 addresses (use a distribution list for more)',
+      'rules[0].notify.to: expected at most 50 recipients (use a distribution list for more)',
     ]);
   });
 });

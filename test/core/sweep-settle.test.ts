@@ -29,7 +29,8 @@ function page(...findings: Finding[]): Map<string, Finding> {
 }
 
 function position(ids: string[], next = 0, seen: string[] = []): ScanPosition {
-  return { sorted: ids.map((id) => entry(id)), next, seen: new Set(seen.map((id) => entry(id).key)) };
+  const sorted = ids.map((id) => entry(id));
+  return { sorted, index: new Map(sorted.map((e) => [e.key, e])), next, seen: new Set(seen.map((id) => entry(id).key)) };
 }
 
 describe('the fate of a tracked finding (verdictOf)', () => {

@@ -49,7 +49,8 @@ export function itemOf(record: TrackedRecord): Record<string, AttributeValue> {
   }
   const item: RecordItem = {
     pk: `${RECORD_PREFIX}${record.key}`,
-    open: record.open,
+    // A tombstone whose resolved notice is still due somewhere is listed with the open records, so the tick delivers it.
+    open: record.open || record.pending !== undefined,
     version: record.version,
     ttl: Math.ceil(Date.parse(record.expiresAt) / 1000),
     expiresAt: record.expiresAt,

@@ -97,7 +97,8 @@ export class SqliteFindingStore implements StateStore {
 
   async put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean> {
     const body = JSON.stringify(record);
-    const open = record.open ? 1 : 0;
+    // A tombstone whose resolved notice is still due somewhere is listed with the open records, so the tick delivers it.
+    const open = record.open || record.pending ? 1 : 0;
     const result = this.run(() =>
       expectedVersion === undefined
         ? this.statements.insert.run(record.key, open, record.version, record.expiresAt, body)

@@ -154,7 +154,7 @@ export class Sweep {
 
   private async loadEntries(): Promise<TrackedEntry[]> {
     const entries: TrackedEntry[] = [];
-    for await (const record of this.options.store.listOpen()) entries.push(entryOf(record, this.options.api));
+    for await (const record of this.options.store.listOpen()) if (record.open) entries.push(entryOf(record, this.options.api));
     return entries;
   }
 

@@ -47,7 +47,7 @@ export async function scanWalk(entries: TrackedEntry[], c: WalkContext): Promise
   const { run } = c;
   if (entries.length === 0) return true;
   const settled = run.settledId === undefined ? undefined : { id: run.settledId, key: run.settledKey ?? '' };
-  const { sorted, next: start } = scanStart(entries, settled);
+  const { sorted, index, next: start } = scanStart(entries, settled);
   const query = scanQuery(sorted[0]!.api, scanScope(c.policy, sorted));
   const size = idsPerLookup(query.api);
   const seen = new Set<string>();
@@ -78,7 +78,7 @@ export async function scanWalk(entries: TrackedEntry[], c: WalkContext): Promise
     run.scanned += page.findings.length;
     more = page.nextToken !== undefined;
     token = page.nextToken;
-    const outcome = settleScanPage({ sorted, next, seen, settled }, c.settler.normalize(page.findings, query.api), more);
+    const outcome = settleScanPage({ sorted, index, next, seen, settled }, c.settler.normalize(page.findings, query.api), more);
     for (const key of outcome.seen) seen.add(key);
     await c.settler.each(outcome.returned, ({ entry, finding }) => c.settler.settle(entry, finding));
     for (const { entry, index } of outcome.passed) {

@@ -1,9 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { readInputs } from '../../adapters/files/read-inputs.js';
+import { policyDirectory } from '../../core/account.js';
 import { renderEmail } from '../../core/email/render.js';
 import { InvalidFindingError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
 import type { Notification, NotificationKind } from '../../core/notification.js';
+import { recipientsOf } from '../../core/policy/recipients.js';
 import { matchingRules, type Policy } from '../../core/policy.js';
 import { command, DONE } from '../command.js';
 import { loadPolicy } from '../compose.js';
@@ -43,7 +45,8 @@ sent or recorded: for designing the email and for tuning a policy.`,
     const policy = await loadPolicy(configPath(values.config));
     const finding = await firstFinding(positionals[0]!);
     const kind = (values.kind as NotificationKind | undefined) ?? (finding.open ? 'new' : 'resolved');
-    const email = renderEmail({ finding, notification: previewNotification(finding, kind, policy, now), sender: policy.sender });
+    const notification = await previewNotification(finding, kind, policy, now);
+    const email = renderEmail({ finding, notification, sender: policy.sender });
     const output = values.text ? `Subject: ${email.subject}\n\n${email.text}` : email.html;
     if (values.out) await writeFile(values.out, output);
     else process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
@@ -60,15 +63,19 @@ async function firstFinding(input: string): Promise<Finding> {
   throw new InvalidFindingError(input, 'holds no finding to preview');
 }
 
-function previewNotification(finding: Finding, kind: NotificationKind, policy: Policy, now: Date): Notification {
-  const rules = matchingRules(policy, finding);
+async function previewNotification(finding: Finding, kind: NotificationKind, policy: Policy, now: Date): Promise<Notification> {
+  const account = await policyDirectory(policy.accounts)(finding.account);
+  const rules = matchingRules(policy, finding, account);
   if (rules.length === 0) process.stderr.write('note: no rule of the policy matches this finding, so it would not be emailed.\n');
+  const recipients = recipientsOf(rules, account);
   const at = now.toISOString();
   return {
     kind,
     id: `${finding.key}|${kind}|${at}`,
     rules: rules.length > 0 ? rules.map((rule) => rule.name) : ['(none)'],
-    to: [...new Set(rules.flatMap((rule) => rule.notify.to))],
+    to: recipients.to,
+    ...(recipients.destinations.length > 0 ? { destinations: recipients.destinations } : {}),
     at,
+    ...(account?.name ? { accountName: account.name } : {}),
   };
 }

@@ -30,33 +30,40 @@ and emails the team about findings that are new or due for a reminder.`,
   positionals: { min: 0, max: Number.POSITIVE_INFINITY, what: 'INPUT' },
   notes: `Exit codes: 0 done; 1 failed (nothing recorded that was not sent);
 2 bad usage or invalid policy; 3 done, but some inputs were invalid.`,
-  async run(values, positionals) {
-    if (values.clock !== 'system' && values.clock !== 'event')
-      throw new UsageError(`--clock: expected "system" or "event", got "${values.clock}"`);
-    const settings = engineSettings(values);
-    const dryRun = values['dry-run'];
-    const local = await composeLocal(settings, { dryRun });
-    const counts: Counts = emptyCounts();
-    const inputs = positionals.length > 0 ? positionals : ['-'];
-    // Large inputs are read, parsed and normalised on a second thread while this one runs the notifier, store and mail.
-    const items: AsyncIterable<InputItem> = (await worthAReadingThread(inputs))
-      ? readInputsInParallel(inputs, { policy: local.policy })
-      : readInputs(inputs);
-    try {
-      for await (const item of items) {
-        counts.read++;
-        await handleItem(item, local, counts, values.clock === 'event');
-        if (counts.read % 1000 === 0) progress(`${counts.read} read, ${counts.emails} emails`);
-      }
-    } finally {
-      endProgress();
-      await local.close();
-    }
-    printSummary(counts, { json: settings.json, mailer: local.mailerDescription, dryRun });
-    reportUndelivered(counts);
-    return { failed: counts.failed, invalid: counts.invalid };
-  },
+  run: (values, positionals) => processInputs(values, positionals, { baseline: false }),
 });
+
+/** Reads the inputs and hands each finding to the notifier: `process`, or `baseline` when nothing is to be sent. */
+export async function processInputs(
+  values: { clock: string; 'dry-run': boolean } & Parameters<typeof engineSettings>[0],
+  positionals: string[],
+  options: { baseline: boolean },
+): Promise<{ failed: number; invalid: number }> {
+  if (values.clock !== 'system' && values.clock !== 'event')
+    throw new UsageError(`--clock: expected "system" or "event", got "${values.clock}"`);
+  const settings = engineSettings(values);
+  const dryRun = values['dry-run'];
+  const local = await composeLocal(settings, { dryRun, baseline: options.baseline });
+  const counts: Counts = emptyCounts();
+  const inputs = positionals.length > 0 ? positionals : ['-'];
+  // Large inputs are read, parsed and normalised on a second thread while this one runs the notifier, store and mail.
+  const items: AsyncIterable<InputItem> = (await worthAReadingThread(inputs))
+    ? readInputsInParallel(inputs, { policy: local.policy })
+    : readInputs(inputs);
+  try {
+    for await (const item of items) {
+      counts.read++;
+      await handleItem(item, local, counts, values.clock === 'event');
+      if (counts.read % 1000 === 0) progress(`${counts.read} read, ${counts.emails} emails`);
+    }
+  } finally {
+    endProgress();
+    await local.close();
+  }
+  printSummary(counts, { json: settings.json, mailer: local.mailerDescription, dryRun });
+  reportUndelivered(counts);
+  return { failed: counts.failed, invalid: counts.invalid };
+}
 
 /** Counts one input item, and hands a finding to the notifier. */
 async function handleItem(item: InputItem, local: Local, counts: Counts, eventClock: boolean): Promise<void> {

@@ -1,3 +1,4 @@
+import { adoptActiveFindings } from '../../app/baseline.js';
 import { type Counts, emptyCounts } from '../../app/counts.js';
 import { sweepThenTick } from '../../app/scheduled-run.js';
 import { Sweep, type SweepResult } from '../../app/sweep/sweep.js';
@@ -5,7 +6,7 @@ import { tick } from '../../app/tick.js';
 import { command } from '../command.js';
 import { composeLocal } from '../compose.js';
 import { ENGINE_OPTIONS, engineSettings, parseFormat, parseInstant, SECURITY_HUB_NOTE, securityHubOptions } from '../options.js';
-import { printSummary, reportUndelivered } from '../report.js';
+import { printSummary, reportInvalid, reportUndelivered } from '../report.js';
 import { composeSecurityHub, stopSignal } from '../security-hub.js';
 import { UsageError } from '../usage-error.js';
 
@@ -25,6 +26,11 @@ next run. Daily is plenty for the sweep.`,
   options: {
     now: { type: 'string', value: 'ISO-8601', help: 'evaluate as of this time (default: the current time)' },
     'security-hub': { type: 'boolean', default: false, help: 'sweep Security Hub first' },
+    baseline: {
+      type: 'boolean',
+      default: false,
+      help: 'with --security-hub: instead, adopt every active finding in scope as\nalready notified now, and send nothing (see "baseline")',
+    },
     ...securityHubOptions('default: each in its own'),
     ...ENGINE_OPTIONS,
   },
@@ -33,16 +39,22 @@ next run. Daily is plenty for the sweep.`,
     const now = values.now ? parseInstant(values.now, '--now') : new Date();
     const api = parseFormat(values.format);
     const sweeping = values['security-hub'];
-    if (!sweeping && (api || values['write-back'])) throw new UsageError('--format and --write-back go with --security-hub');
+    if (!sweeping && (api || values['write-back'] || values.baseline))
+      throw new UsageError('--format, --write-back and --baseline go with --security-hub');
     const settings = engineSettings(values);
-    const hub = sweeping ? composeSecurityHub({ writeBack: values['write-back'] }) : undefined;
-    const local = await composeLocal(settings, { afterSend: hub?.afterSend });
+    const hub = sweeping ? composeSecurityHub({ writeBack: values['write-back'] && !values.baseline }) : undefined;
+    const local = await composeLocal(settings, { afterSend: hub?.afterSend, baseline: values.baseline });
     const signal = stopSignal();
     const counts: Counts = emptyCounts();
     let sweep: SweepResult | undefined;
     try {
       const { store, notifier, policy } = local;
-      if (hub) {
+      if (hub && values.baseline) {
+        for (const each of api ? [api] : (['asff', 'ocsf'] as const)) {
+          const deps = { notifier, source: hub.source, cursors: store, policy, shouldStop: signal.stopping, onInvalid: reportInvalid };
+          if (!(await adoptActiveFindings(deps, each, now, counts)).complete) break;
+        }
+      } else if (hub) {
         const onProblem = (line: string) => process.stderr.write(`sweep: ${line}\n`);
         const job = new Sweep({ store, notifier, policy, source: hub.source, api, shouldStop: signal.stopping, onProblem });
         ({ sweep } = await sweepThenTick(job, { store, notifier }, now, counts));
@@ -56,7 +68,7 @@ next run. Daily is plenty for the sweep.`,
     }
     report(counts, sweep, settings.json, local.mailerDescription);
     reportUndelivered(counts);
-    return { failed: counts.failed, invalid: 0 };
+    return { failed: counts.failed, invalid: counts.invalid };
   },
 });
 

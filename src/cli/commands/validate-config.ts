@@ -1,5 +1,6 @@
 import { readPolicyFile } from '../../adapters/files/policy-file.js';
 import { formatDuration } from '../../core/duration.js';
+import { policyWarnings } from '../../core/policy.js';
 import { command, DONE } from '../command.js';
 
 export const validateConfigCommand = command({
@@ -16,14 +17,17 @@ export const validateConfigCommand = command({
     const lines = [`${path}: valid (sender ${policy.sender})`];
     for (const rule of policy.rules) {
       const match = Object.entries(rule.match)
-        .map(([field, values]) => `${field}=${(values as string[]).join(',')}`)
+        .map(([field, values]) => `${field}=${Array.isArray(values) ? values.join(',') : JSON.stringify(values)}`)
         .join(' ');
       const every = rule.notify.everyMs === null ? 'never' : formatDuration(rule.notify.everyMs);
-      lines.push(
-        `  ${rule.name}: ${match || 'every finding'} -> ${rule.notify.to.join(', ')} (after ${formatDuration(rule.notify.afterMs)}, every ${every}${rule.notify.resolved ? ', resolved emails' : ''})`,
-      );
+      const how = rule.notify.digest
+        ? 'in a digest'
+        : `after ${formatDuration(rule.notify.afterMs)}, every ${every}${rule.notify.resolved ? ', resolved notices' : ''}${rule.notify.escalate.map((step) => `, after ${step.after} also ${step.to.join(', ')}`).join('')}`;
+      const fallback = rule.notify.fallback.length > 0 ? ` (no owners: ${rule.notify.fallback.join(', ')})` : '';
+      lines.push(`  ${rule.name}: ${match || 'every finding'} -> ${rule.notify.to.join(', ')}${fallback} (${how})`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
+    for (const warning of policyWarnings(policy, new Date())) process.stderr.write(`warning: ${warning}\n`);
     return DONE;
   },
 });

@@ -5,7 +5,7 @@ import { oneLine, truncate } from './escape.js';
 import { EMAIL_TEMPLATE } from './template.generated.js';
 import { fillTemplate } from './template.js';
 import { renderText } from './text.js';
-import { buildView, clean, LIMITS } from './view.js';
+import { accountNameOf, buildView, clean, LIMITS } from './view.js';
 
 /** What the renderer needs to build one email. */
 export interface RenderInput {
@@ -20,7 +20,8 @@ const PREFIXES = { new: '', reminder: '[Reminder] ', resolved: '[Resolved] ' } a
 /** The one-line subject: severity, product, short title, account and region; at most 150 characters, no control characters. */
 export function subjectFor(finding: FindingSnapshot, notification: Notification): string {
   const head = `${PREFIXES[notification.kind] ?? ''}${clean(finding.severity, 16)} ${clean(finding.productName, LIMITS.short)}: `;
-  const tail = ` (${clean(finding.account, 20)}, ${clean(finding.region, 20)})`;
+  const name = accountNameOf(finding, notification);
+  const tail = ` (${name ? `${truncate(name, 40)} ` : ''}${clean(finding.account, 20)}, ${clean(finding.region, 20)})`;
   const room = Math.max(20, SUBJECT_MAX - head.length - tail.length);
   return truncate(oneLine(`${head}${clean(finding.title, room) || '(untitled finding)'}${tail}`), SUBJECT_MAX);
 }
@@ -43,6 +44,7 @@ export function renderEmail({ finding, notification, sender }: RenderInput): Ema
     headers: {
       'X-Sechub-Finding-Id': truncate(oneLine(finding.id), 900),
       'X-Sechub-Notification': notification.kind,
+      'X-Sechub-Account': clean(finding.account, 20),
     },
   };
 }

@@ -103,6 +103,21 @@ export function buildView(finding: FindingSnapshot, notification: Notification, 
 
 function whyLine(notification: Notification, openFor: string): { lead: string; text: string } {
   const rules = ruleList(notification.rules);
+  const { snoozeEnded, escalations } = notification;
+  if (snoozeEnded && notification.kind !== 'resolved') {
+    const reason = snoozeEnded.reason ? ` (“${clean(snoozeEnded.reason, LIMITS.description)}”)` : '';
+    return {
+      lead: 'Snooze ended:',
+      text: `the snooze until ${instant(snoozeEnded.until)}${reason} is over and the finding is still open after ${openFor} (${rules}).`,
+    };
+  }
+  if (escalations && escalations.length > 0 && notification.kind === 'reminder') {
+    const steps = escalations.map(
+      (step) =>
+        `open longer than ${clean(step.after, LIMITS.short)}, so also to ${step.to.map((to) => clean(to, LIMITS.short)).join(', ')}`,
+    );
+    return { lead: 'Escalated:', text: `still open after ${openFor} (${rules}); ${steps.join('; ')}.` };
+  }
   switch (notification.kind) {
     case 'resolved':
       return {
@@ -114,6 +129,12 @@ function whyLine(notification: Notification, openFor: string): { lead: string; t
     default:
       return { lead: 'New finding:', text: `it matches ${rules}.` };
   }
+}
+
+/** The account's name: the directory's when it knows one, else what the finding says; undefined when neither. */
+export function accountNameOf(finding: FindingSnapshot, notification: Notification): string | undefined {
+  const name = notification.accountName ?? finding.accountName;
+  return name ? clean(name, LIMITS.short) : undefined;
 }
 
 function ruleList(rules: string[]): string {
@@ -128,10 +149,7 @@ function factsOf(finding: FindingSnapshot, notification: Notification, openFor: 
   const resources: FactLine[] = shown.map((r) => ({ pre: clean(r.type, LIMITS.short), text: clean(r.id, LIMITS.id), code: true }));
   if (more > 0) resources.push({ text: `and ${more} more` });
   const facts: Fact[] = [
-    {
-      label: 'Account',
-      lines: [{ text: clean(finding.account, LIMITS.short), post: finding.accountName && clean(finding.accountName, LIMITS.short) }],
-    },
+    { label: 'Account', lines: [{ text: clean(finding.account, LIMITS.short), post: accountNameOf(finding, notification) }] },
     { label: 'Region', lines: [{ text: clean(finding.region, LIMITS.short) }] },
     { label: resources.length === 1 ? 'Resource' : 'Resources', lines: resources.length > 0 ? resources : [{ text: 'none named' }] },
     { label: 'First observed', lines: [{ text: instant(finding.firstObservedAt) }] },

@@ -59,6 +59,8 @@ export function normalizePage(raws: readonly unknown[], api: FindingApi): Normal
 export interface ScanPosition {
   /** The tracked entries of the group, sorted by `byIdThenKey`. */
   sorted: readonly TrackedEntry[];
+  /** The same entries by key. */
+  index: ReadonlyMap<string, TrackedEntry>;
   /** Index of the first entry the scan has not passed yet. */
   next: number;
   /** Keys of entries a page of this scan returned. */
@@ -95,8 +97,7 @@ export function isSettled(entry: TrackedEntry, settled: { id: string; key: strin
  * it wait for the next page); the last page (`more` false) passes them all.
  */
 export function settleScanPage(position: ScanPosition, page: ReadonlyMap<string, Finding>, more: boolean): ScanPageOutcome {
-  const { sorted, settled } = position;
-  const index = new Map(sorted.map((entry) => [entry.key, entry]));
+  const { sorted, index, settled } = position;
   const returned: ScanPageOutcome['returned'] = [];
   let pageMax: string | undefined;
   for (const finding of page.values()) {
@@ -104,23 +105,23 @@ export function settleScanPage(position: ScanPosition, page: ReadonlyMap<string,
     const entry = index.get(finding.key);
     if (entry && !isSettled(entry, settled)) returned.push({ entry, finding });
   }
-  const seen = new Set([...position.seen, ...returned.map(({ entry }) => entry.key)]);
+  const returnedNow = new Set(returned.map(({ entry }) => entry.key));
   const passed: ScanPageOutcome['passed'] = [];
   let next = position.next;
   while (next < sorted.length && (!more || (pageMax !== undefined && sorted[next]!.id < pageMax))) {
     const entry = sorted[next]!;
-    if (!seen.has(entry.key)) passed.push({ entry, index: next });
+    if (!position.seen.has(entry.key) && !returnedNow.has(entry.key)) passed.push({ entry, index: next });
     next++;
   }
-  return { returned, passed, next, seen: returned.map(({ entry }) => entry.key) };
+  return { returned, passed, next, seen: [...returnedNow] };
 }
 
-/** The entries of a group in the order a scan returns them, and the first one not settled yet. */
+/** The entries of a group in the order a scan returns them, by key, and the first one not settled yet. */
 export function scanStart(
   entries: TrackedEntry[],
   settled: { id: string; key: string } | undefined,
-): { sorted: TrackedEntry[]; next: number } {
+): { sorted: TrackedEntry[]; index: Map<string, TrackedEntry>; next: number } {
   const sorted = [...entries].sort(byIdThenKey);
   const next = sorted.findIndex((entry) => !isSettled(entry, settled));
-  return { sorted, next: next < 0 ? sorted.length : next };
+  return { sorted, index: new Map(sorted.map((entry) => [entry.key, entry])), next: next < 0 ? sorted.length : next };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FindingHandler, Notifier } from '../../app/notifier.js';
+import type { AccountInfo } from '../../core/account.js';
 import { decide } from '../../core/decide.js';
 import { InvalidFindingError, MailDeliveryError } from '../../core/errors.js';
 import { extractFindings } from '../../core/normalize/extract.js';
@@ -20,10 +21,12 @@ export interface CheckRecordDeps {
   policy: Policy;
   clock: Clock;
   logger: Logger;
+  /** The finding's account as the directory describes it. */
+  lookupAccount?: (accountId: string, now: Date) => Promise<AccountInfo | undefined>;
 }
 
 /** check-record: normalise one finding, read its record (one GetItem) and decide. A plain repeat ends here. */
-export function checkRecordStep({ store, policy, clock, logger }: CheckRecordDeps) {
+export function checkRecordStep({ store, policy, clock, logger, lookupAccount }: CheckRecordDeps) {
   return async (input: unknown): Promise<CheckRecordResult> => {
     const item = parseMapItem(input);
     const where = `detail.findings[${item.index ?? 0}]`;
@@ -40,8 +43,8 @@ export function checkRecordStep({ store, policy, clock, logger }: CheckRecordDep
     }
     const { finding } = extracted;
     const now = decisionTime(item.time, clock);
-    const record = await store.get(finding.key);
-    const decision = decide({ finding, record, policy, now, wallNow: clock.now() });
+    const [record, account] = await Promise.all([store.get(finding.key), lookupAccount?.(finding.account, now)]);
+    const decision = decide({ finding, record, policy, now, wallNow: clock.now(), account });
     const summary = { key: finding.key, outcome: decision.outcome, reason: decision.reason };
     logger.info('checked record', { ...summary, action: decision.action });
     if (decision.action === 'skip') return { action: 'skip', ...summary };
