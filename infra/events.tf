@@ -62,7 +62,7 @@ data "aws_iam_policy_document" "dead_letter" {
   statement {
     sid       = "EventBridgeDeadLetters"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [local.dead_letter_arn]
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
@@ -70,7 +70,7 @@ data "aws_iam_policy_document" "dead_letter" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.findings.arn, aws_cloudwatch_event_rule.daily.arn]
+      values   = [local.rule_arns["findings"], local.rule_arns["daily"]]
     }
   }
 }

@@ -4,12 +4,15 @@
 locals {
   sender = local.policy.sender
 
-  ses_identity_arns = concat(
-    [aws_sesv2_email_identity.sender.arn],
-    [for identity in aws_sesv2_email_identity.domain : identity.arn],
-    # In the sandbox SES also authorises the send against each recipient's identity.
-    [for identity in aws_sesv2_email_identity.recipient : identity.arn],
-  )
+  # Spelled from the identities' names, so the policies are known at plan time (iam.tf).
+  ses_identity_arns = [
+    for identity in concat(
+      [aws_sesv2_email_identity.sender.email_identity],
+      [for domain in aws_sesv2_email_identity.domain : domain.email_identity],
+      # In the sandbox SES also authorises the send against each recipient's identity.
+      [for recipient in aws_sesv2_email_identity.recipient : recipient.email_identity],
+    ) : "${local.arn_prefix}:ses:${local.in_account}:identity/${identity}"
+  ]
 }
 
 resource "aws_sesv2_email_identity" "sender" {
