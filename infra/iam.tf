@@ -90,7 +90,7 @@ data "aws_iam_policy_document" "check_age" {
   }
   statement {
     sid       = "ReadWriteRecords"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
     resources = [local.table_arn]
   }
 }
@@ -103,7 +103,7 @@ data "aws_iam_policy_document" "notify" {
   }
   statement {
     sid       = "ReadWriteRecords"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
     resources = [local.table_arn]
   }
   statement {
@@ -134,7 +134,7 @@ data "aws_iam_policy_document" "daily" {
   }
   statement {
     sid       = "SweepRecords"
-    actions   = ["dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    actions   = ["dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
     resources = [local.table_arn]
   }
   statement {

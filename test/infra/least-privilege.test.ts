@@ -119,12 +119,12 @@ describe('least privilege in infra/', () => {
 
   it('gives each role exactly the permissions of the AWS contract', () => {
     expect(actionsOf('check_record')).toEqual(['dynamodb:GetItem']);
-    expect(actionsOf('check_age')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // The DynamoDB store calls GetItem, PutItem, Scan and DeleteItem only (conditional puts, no UpdateItem).
+    expect(actionsOf('check_age')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     // BatchUpdateFindings(V2) is authorised as securityhub:BatchUpdateFindings, granted only with write_back.
     expect(actionsOf('notify')).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
       'securityhub:BatchUpdateFindings',
       'ses:SendEmail',
     ]);
@@ -133,7 +133,6 @@ describe('least privilege in infra/', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Scan',
-      'dynamodb:UpdateItem',
       'securityhub:BatchUpdateFindings',
       'securityhub:GetFindings',
       'ses:SendEmail',
