@@ -122,12 +122,7 @@ describe('least privilege in infra/', () => {
     // The DynamoDB store calls GetItem, PutItem, Scan and DeleteItem only (conditional puts, no UpdateItem).
     expect(actionsOf('check_age')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     // BatchUpdateFindings(V2) is authorised as securityhub:BatchUpdateFindings, granted only with write_back.
-    expect(actionsOf('notify')).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'securityhub:BatchUpdateFindings',
-      'ses:SendEmail',
-    ]);
+    expect(actionsOf('notify')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'securityhub:BatchUpdateFindings', 'ses:SendEmail']);
     expect(actionsOf('daily')).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
@@ -141,7 +136,11 @@ describe('least privilege in infra/', () => {
     expect(actionsOf('events')).toEqual(['states:StartExecution']);
     const invoke = statementsOf(infra.data['aws_iam_policy_document.state_machine'] as Block).find((s) => s.sid === 'InvokeTasks') as Block;
     expect(invoke.actions).toEqual(['lambda:InvokeFunction']);
-    expect(invoke.resources.map((r: string) => /function_arns\["([\w-]+)"\]/.exec(r)?.[1])).toEqual(['check-record', 'check-age', 'notify']);
+    expect(invoke.resources.map((r: string) => /function_arns\["([\w-]+)"\]/.exec(r)?.[1])).toEqual([
+      'check-record',
+      'check-age',
+      'notify',
+    ]);
     for (const document of ['notify', 'daily']) {
       const writeBack = (infra.data[`aws_iam_policy_document.${document}`] as Block).dynamic.statement[0];
       expect(writeBack.for_each).toBe('${var.write_back ? [1] : []}');

@@ -55,6 +55,10 @@ interface Grant {
 
 const sorted = (value: string | string[]) => (Array.isArray(value) ? [...value] : [value]).sort();
 
+/** A policy document's statements as written, with the order of lists of actions left out. */
+const statementsIn = (policy: unknown) =>
+  (JSON.parse(String(policy)).Statement as Statement[]).map((s) => (Array.isArray(s.Action) ? { ...s, Action: sorted(s.Action) } : s));
+
 /** A policy document's statements by Sid. */
 function grants(policy: unknown): Record<string, Grant> {
   const document = JSON.parse(String(policy)) as { Statement: Statement[] };
@@ -203,18 +207,70 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     });
   });
 
-  describe('of examples/basic', () => {
+  describe('of examples/basic, with an alarm address', () => {
     let resources: PlannedResource[];
     beforeAll(async () => {
-      const run = await plan('examples/basic', example, {});
+      const run = await plan('examples/basic', example, { alarm_email: 'ops@example.com' });
       expect(run.ok, run.output).toBe(true);
       resources = run.resources;
     }, 300_000);
+
+    const planned = (address: string) => {
+      const resource = resources.find((r) => r.address === address);
+      expect(resource, `${address} is not in the plan`).toBeDefined();
+      return resource as PlannedResource & { change: { after_unknown: Record<string, unknown> } };
+    };
 
     it('plans the module with write-back off: no role may update findings', () => {
       const policies = resources.filter((r) => r.type === 'aws_iam_role_policy').map((r) => String(r.change.after.policy));
       expect(policies.length).toBe(6);
       for (const policy of policies) expect(policy).not.toContain('securityhub:BatchUpdateFindings');
+    });
+
+    it('encrypts the alarm topic with its own rotating key, which CloudWatch of this account may use', () => {
+      // prepare
+      const key = planned('aws_kms_key.alarms[0]');
+      const topic = planned('aws_sns_topic.alarms[0]');
+      const statements = statementsIn(key.change.after.policy);
+      // assess
+      expect(key.change.after.enable_key_rotation).toBe(true);
+      expect(topic.change.after_unknown.kms_master_key_id).toBe(true); // the new key's ARN, known after apply
+      expect(topic.change.after.kms_master_key_id).toBeUndefined();
+      expect(statements).toEqual([
+        {
+          Sid: 'AccountAdministersKey',
+          Effect: 'Allow',
+          Action: 'kms:*',
+          Resource: '*',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        },
+        {
+          Sid: 'CloudWatchAlarmsUseKey',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+        },
+      ]);
+    });
+
+    it('lets only CloudWatch alarms of this account publish to the alarm topic', () => {
+      const statements = statementsIn(planned('aws_sns_topic_policy.alarms[0]').change.after.policy);
+      expect(statements).toEqual([
+        {
+          Sid: 'CloudWatchAlarmsPublish',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: `arn:aws:sns:${REGION}:${ACCOUNT}:${planned('aws_sns_topic.alarms[0]').change.after.name}`,
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Condition: {
+            ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:*` },
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          },
+        },
+      ]);
+      expect(planned('module.sechub_alerts.aws_cloudwatch_metric_alarm.executions_failed').change.after_unknown.alarm_actions).toBeTruthy();
     });
   });
 
