@@ -147,6 +147,17 @@ variable "event_max_age_seconds" {
   }
 }
 
+variable "event_pattern_max_length" {
+  description = "Longest event pattern, in characters, that EventBridge accepts in this account and Region: the quota \"Event pattern size\" (2,048 by default, adjustable through Service Quotas up to 4,096). A plan fails when the findings rule's pattern, derived from the policy, is longer."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.event_pattern_max_length > 0 && var.event_pattern_max_length <= 4096 && floor(var.event_pattern_max_length) == var.event_pattern_max_length
+    error_message = "event_pattern_max_length must be a whole number from 1 to 4096 (EventBridge's quota cannot go beyond 4,096 characters)."
+  }
+}
+
 variable "table_deletion_protection" {
   description = "Whether the DynamoDB table is protected from deletion (turn off before `terraform destroy`)."
   type        = bool

@@ -121,3 +121,34 @@ run "fails_clearly_without_the_built_zips" {
   }
   expect_failures = [aws_lambda_function.function]
 }
+
+# EventBridge's default quota for an event pattern is 2,048 characters; the provider only
+# rejects patterns over 4,096, and EventBridge itself only once apply creates the rule.
+run "rejects_an_event_pattern_longer_than_the_quota" {
+  command = plan
+  variables {
+    policy_file = "tests/policies/many-products.yaml"
+  }
+  expect_failures = [aws_cloudwatch_event_rule.findings]
+}
+
+run "accepts_that_pattern_once_the_quota_is_raised" {
+  command = plan
+  variables {
+    policy_file              = "tests/policies/many-products.yaml"
+    event_pattern_max_length = 4096
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.findings.event_pattern) > 2048 && length(aws_cloudwatch_event_rule.findings.event_pattern) <= 4096
+    error_message = "The many-products policy must give a pattern between the default quota and the highest one."
+  }
+}
+
+run "rejects_an_event_pattern_quota_beyond_eventbridge_s_limit" {
+  command = plan
+  variables {
+    event_pattern_max_length = 5000
+  }
+  expect_failures = [var.event_pattern_max_length]
+}

@@ -129,6 +129,17 @@ describe('the AWS contract in infra/', () => {
     );
   });
 
+  it('stops a plan whose event pattern is longer than EventBridge accepts, and says what to do', () => {
+    // infra/tests/plan.tftest.hcl plans a policy whose pattern is too long for the default.
+    const variable = infra.variables.event_pattern_max_length as Block;
+    expect(variable.default).toBe(2048);
+    expect(variable.validation?.[0]?.condition).toContain('var.event_pattern_max_length <= 4096');
+    const [precondition] = infra.resources['aws_cloudwatch_event_rule.findings']?.lifecycle?.[0]?.precondition ?? [];
+    expect(precondition?.condition).toBe('${length(jsonencode(local.findings_event_pattern)) <= var.event_pattern_max_length}');
+    expect(precondition?.error_message).toMatch(/Name fewer products or severities/);
+    expect(precondition?.error_message).toMatch(/Service Quotas .*set event_pattern_max_length/);
+  });
+
   it('alarms on failed executions, dead letters and daily errors', () => {
     const alarms = Object.fromEntries(ofType(infra.resources, 'aws_cloudwatch_metric_alarm'));
     const metrics = (alarm: Block | undefined): string[] =>
