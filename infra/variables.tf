@@ -99,7 +99,7 @@ variable "claim_seconds" {
 
   validation {
     condition     = var.claim_seconds == null || try(var.claim_seconds >= 90 && var.claim_seconds <= 3600 && floor(var.claim_seconds) == var.claim_seconds, false)
-    error_message = "claim_seconds must be a whole number of seconds from 90 to 3600 (longer than the notify function's 60-second timeout), or null."
+    error_message = "claim_seconds must be a whole number of seconds from 90 to 3600 (well beyond the notify function's 20-second timeout), or null."
   }
 }
 
