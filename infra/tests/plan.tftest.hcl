@@ -16,6 +16,25 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{}" }
   }
+  # Runs that apply pass these ARNs to the provider's own validation.
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mocked" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mocked" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:mocked" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mocked" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/mocked" }
+  }
 }
 
 variables {
@@ -151,4 +170,42 @@ run "rejects_an_event_pattern_quota_beyond_eventbridge_s_limit" {
     event_pattern_max_length = 5000
   }
   expect_failures = [var.event_pattern_max_length]
+}
+
+# With ses_domain, the outputs give the DNS records that verify it (Easy DKIM). The tokens
+# are SES's, known after apply; here the mocked identity gets three.
+run "dkim_records_of_the_ses_domain" {
+  command = apply
+  variables {
+    ses_domain = "example.com"
+  }
+
+  override_resource {
+    target = aws_sesv2_email_identity.domain
+    values = {
+      dkim_signing_attributes = { tokens = ["tokena", "tokenb", "tokenc"] }
+    }
+  }
+
+  assert {
+    condition     = output.ses_domain_dkim_tokens == ["tokena", "tokenb", "tokenc"]
+    error_message = "The DKIM tokens of the domain must be an output."
+  }
+  assert {
+    condition = output.ses_domain_dns_records == [
+      { name = "tokena._domainkey.example.com", type = "CNAME", value = "tokena.dkim.amazonses.com" },
+      { name = "tokenb._domainkey.example.com", type = "CNAME", value = "tokenb.dkim.amazonses.com" },
+      { name = "tokenc._domainkey.example.com", type = "CNAME", value = "tokenc.dkim.amazonses.com" },
+    ]
+    error_message = "Each token must give a CNAME <token>._domainkey.<domain> to <token>.dkim.amazonses.com."
+  }
+}
+
+run "no_dns_records_without_an_ses_domain" {
+  command = plan
+
+  assert {
+    condition     = length(output.ses_domain_dkim_tokens) == 0 && length(output.ses_domain_dns_records) == 0
+    error_message = "Without ses_domain there is nothing to put in DNS."
+  }
 }

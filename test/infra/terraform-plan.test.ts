@@ -37,6 +37,11 @@ interface PlannedResource {
   change: { actions: string[]; after: Record<string, unknown> };
 }
 
+interface PlannedOutput {
+  after?: unknown;
+  after_unknown?: unknown;
+}
+
 interface Statement {
   Sid: string;
   Effect: string;
@@ -85,13 +90,13 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     const output = run.stdout + run.stderr;
     if (run.status !== 0) {
       console.log(`terraform plan ${label}: ${shouldFail ? 'failed, as it should' : 'failed'}`);
-      return { ok: false, output, resources: [] as PlannedResource[] };
+      return { ok: false, output, resources: [] as PlannedResource[], outputs: {} as Record<string, PlannedOutput> };
     }
     const show = terraform(['show', '-json', planFile], dir, env());
     expect(show.status, show.stderr).toBe(0);
-    const resources = (JSON.parse(show.stdout) as { resource_changes: PlannedResource[] }).resource_changes;
+    const planned = JSON.parse(show.stdout) as { resource_changes: PlannedResource[]; output_changes?: Record<string, PlannedOutput> };
     console.log(`terraform plan ${label}: ok (${resourcesToAdd(output)} resources to add)`);
-    return { ok: true, output, resources };
+    return { ok: true, output, resources: planned.resource_changes, outputs: planned.output_changes ?? {} };
   }
 
   beforeAll(async () => {
@@ -111,12 +116,14 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  describe('of the module, with write_back', () => {
+  describe('of the module, with write_back and an SES domain', () => {
     let resources: PlannedResource[];
+    let outputs: Record<string, PlannedOutput>;
     beforeAll(async () => {
-      const run = await plan('infra', copy, { policy_file: 'examples/basic/policy.yaml', write_back: 'true' });
+      const run = await plan('infra', copy, { policy_file: 'examples/basic/policy.yaml', write_back: 'true', ses_domain: 'example.com' });
       expect(run.ok, run.output).toBe(true);
       resources = run.resources;
+      outputs = run.outputs;
     }, 300_000);
 
     const planned = (address: string) => {
@@ -140,7 +147,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       });
       const sendAsSender = {
         actions: ['ses:SendEmail'],
-        resources: [arn('ses', `identity/${SENDER}`)],
+        resources: [arn('ses', `identity/${SENDER}`), arn('ses', 'identity/example.com')].sort(),
         condition: { StringEquals: { 'ses:FromAddress': SENDER } },
       };
       const securityHub = [arn('securityhub', 'hub/default'), arn('securityhub', 'hubv2/*')].sort();
@@ -198,6 +205,13 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
             .map(([sid]) => `${r.address}/${sid}`),
         );
       expect(star).toEqual(['aws_iam_role_policy.state_machine/CloudWatchLogsDelivery']);
+    });
+
+    it('verifies the SES domain with Easy DKIM, whose DNS records are outputs once SES made the tokens', () => {
+      const domain = planned('aws_sesv2_email_identity.domain["example.com"]');
+      expect(domain.change.after.dkim_signing_attributes).toEqual([expect.objectContaining({ next_signing_key_length: 'RSA_2048_BIT' })]);
+      expect(outputs.ses_domain_dkim_tokens?.after_unknown).toBe(true);
+      expect(outputs.ses_domain_dns_records?.after_unknown).toBe(true);
     });
 
     it('lets only the two rules of this deployment drop events into the dead-letter queue', () => {
