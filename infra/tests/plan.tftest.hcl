@@ -209,3 +209,13 @@ run "no_dns_records_without_an_ses_domain" {
     error_message = "Without ses_domain there is nothing to put in DNS."
   }
 }
+
+# Lambda's 4 KB for environment variables are bytes: a policy of 2,870 characters whose
+# rule names are Japanese (three bytes a character) is 4,394 bytes and does not fit.
+run "rejects_an_environment_over_4_kb_in_utf8_bytes" {
+  command = plan
+  variables {
+    policy_file = "tests/policies/non-ascii-names.yaml"
+  }
+  expect_failures = [aws_lambda_function.function]
+}

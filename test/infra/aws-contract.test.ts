@@ -74,7 +74,10 @@ describe('the AWS contract in infra/', () => {
       POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
     });
     const [, fn] = functions()[0] as [string, Block];
-    expect(fn.environment?.[0]?.variables).toBe('${merge(local.common_environment, each.value.environment)}');
+    expect(fn.environment?.[0]?.variables).toBe('${local.function_environment[each.key]}');
+    expect(infra.locals.function_environment).toBe(
+      '${{ for name, function in local.functions : name => merge(local.common_environment, function.environment) }}',
+    );
     const settings = functionSettings();
     expect(settings.notify?.environment).toContain('SECURITY_HUB_WRITE_BACK = tostring(var.write_back)');
     expect(settings.notify?.environment).toContain('CLAIM_SECONDS = var.claim_seconds');
