@@ -37,6 +37,9 @@ resource "aws_lambda_function" "function" {
   memory_size      = each.value.memory_size
   timeout          = each.value.timeout
 
+  # Unreserved (the provider's -1) unless reserved_concurrency names the function.
+  reserved_concurrent_executions = lookup(var.reserved_concurrency, each.key, -1)
+
   environment {
     variables = local.function_environment[each.key]
   }

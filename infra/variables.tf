@@ -125,6 +125,22 @@ variable "daily_memory_mb" {
   }
 }
 
+variable "reserved_concurrency" {
+  description = "Concurrent executions reserved for each function, by name (check-record, check-age, notify, daily); the same number is that function's ceiling, so a burst of findings cannot take the account's whole Lambda concurrency (throttled task invocations are retried by the state machine). A function left out is unreserved: the default {} reserves nothing."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.reserved_concurrency) : contains(["check-record", "check-age", "notify", "daily"], name)])
+    error_message = "reserved_concurrency names functions of this module only: check-record, check-age, notify, daily."
+  }
+
+  validation {
+    condition     = alltrue([for limit in values(var.reserved_concurrency) : limit >= 1 && floor(limit) == limit])
+    error_message = "reserved_concurrency values must be whole numbers of at least 1 (0 would stop the function; leave it out to keep it unreserved)."
+  }
+}
+
 variable "event_max_retry_attempts" {
   description = "How often EventBridge retries delivering an event to a target before it goes to the dead-letter queue."
   type        = number

@@ -219,3 +219,44 @@ run "rejects_an_environment_over_4_kb_in_utf8_bytes" {
   }
   expect_failures = [aws_lambda_function.function]
 }
+
+run "reserves_concurrency_only_for_the_functions_named" {
+  command = plan
+  variables {
+    reserved_concurrency = { notify = 5, daily = 1 }
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["notify"].reserved_concurrent_executions == 5 && aws_lambda_function.function["daily"].reserved_concurrent_executions == 1
+    error_message = "The functions named in reserved_concurrency get that many concurrent executions."
+  }
+  assert {
+    condition     = aws_lambda_function.function["check-record"].reserved_concurrent_executions == -1 && aws_lambda_function.function["check-age"].reserved_concurrent_executions == -1
+    error_message = "The other functions stay unreserved."
+  }
+}
+
+run "reserves_nothing_by_default" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for function in aws_lambda_function.function : function.reserved_concurrent_executions == -1])
+    error_message = "By default no function reserves concurrency."
+  }
+}
+
+run "rejects_reserved_concurrency_for_an_unknown_function" {
+  command = plan
+  variables {
+    reserved_concurrency = { notifier = 5 }
+  }
+  expect_failures = [var.reserved_concurrency]
+}
+
+run "rejects_a_reserved_concurrency_of_zero" {
+  command = plan
+  variables {
+    reserved_concurrency = { notify = 0 }
+  }
+  expect_failures = [var.reserved_concurrency]
+}

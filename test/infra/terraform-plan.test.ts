@@ -116,11 +116,16 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  describe('of the module, with write_back and an SES domain', () => {
+  describe('of the module, with write_back, an SES domain and reserved concurrency', () => {
     let resources: PlannedResource[];
     let outputs: Record<string, PlannedOutput>;
     beforeAll(async () => {
-      const run = await plan('infra', copy, { policy_file: 'examples/basic/policy.yaml', write_back: 'true', ses_domain: 'example.com' });
+      const run = await plan('infra', copy, {
+        policy_file: 'examples/basic/policy.yaml',
+        write_back: 'true',
+        ses_domain: 'example.com',
+        reserved_concurrency: '{ notify = 5 }',
+      });
       expect(run.ok, run.output).toBe(true);
       resources = run.resources;
       outputs = run.outputs;
@@ -212,6 +217,16 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       expect(domain.change.after.dkim_signing_attributes).toEqual([expect.objectContaining({ next_signing_key_length: 'RSA_2048_BIT' })]);
       expect(outputs.ses_domain_dkim_tokens?.after_unknown).toBe(true);
       expect(outputs.ses_domain_dns_records?.after_unknown).toBe(true);
+    });
+
+    it('reserves concurrency for the function named, and leaves the others unreserved', () => {
+      const reserved = Object.fromEntries(
+        ['check-record', 'check-age', 'notify', 'daily'].map((fn) => [
+          fn,
+          planned(`aws_lambda_function.function["${fn}"]`).change.after.reserved_concurrent_executions,
+        ]),
+      );
+      expect(reserved).toEqual({ 'check-record': -1, 'check-age': -1, notify: 5, daily: -1 });
     });
 
     it('lets only the two rules of this deployment drop events into the dead-letter queue', () => {
