@@ -7,6 +7,15 @@ resource "aws_cloudwatch_event_rule" "findings" {
   description   = "Security Hub findings (ASFF and OCSF) of the products and severities in the policy, and findings being closed."
   event_pattern = jsonencode(local.findings_event_pattern)
   tags          = var.tags
+
+  lifecycle {
+    # EventBridge rejects a longer pattern only when the rule is created, after part of the
+    # deployment has been applied; the provider itself checks only its own limit of 4,096.
+    precondition {
+      condition     = length(jsonencode(local.findings_event_pattern)) <= var.event_pattern_max_length
+      error_message = "The findings rule's event pattern, derived from the policy, is ${length(jsonencode(local.findings_event_pattern))} characters; EventBridge accepts ${var.event_pattern_max_length} here (event_pattern_max_length). Name fewer products or severities in the policy's rules (a rule without products or severities lifts that part of the filter), or raise the EventBridge quota \"Event pattern size\" through Service Quotas (at most 4,096) and set event_pattern_max_length to the new quota."
+    }
+  }
 }
 
 resource "aws_cloudwatch_event_target" "findings" {
@@ -62,7 +71,7 @@ data "aws_iam_policy_document" "dead_letter" {
   statement {
     sid       = "EventBridgeDeadLetters"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [local.dead_letter_arn]
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
@@ -70,7 +79,7 @@ data "aws_iam_policy_document" "dead_letter" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.findings.arn, aws_cloudwatch_event_rule.daily.arn]
+      values   = [local.rule_arns["findings"], local.rule_arns["daily"]]
     }
   }
 }

@@ -4,13 +4,33 @@
 # machine role, whose APIs offer no resource-level permissions.
 
 locals {
-  table_arn = aws_dynamodb_table.findings.arn
+  # The ARNs in these policies are spelled from the names this module gives its resources
+  # (all set in the configuration) rather than read from their computed `arn` attributes:
+  # every document is then known when Terraform plans, so `terraform plan` shows each
+  # policy in full for review, and test/infra checks them in a plan with the real provider.
+  arn_prefix        = "arn:${local.partition}"
+  in_account        = "${local.region}:${local.account_id}"
+  table_arn         = "${local.arn_prefix}:dynamodb:${local.in_account}:table/${aws_dynamodb_table.findings.name}"
+  dead_letter_arn   = "${local.arn_prefix}:sqs:${local.in_account}:${aws_sqs_queue.dead_letter.name}"
+  state_machine_arn = "${local.arn_prefix}:states:${local.in_account}:stateMachine:${aws_sfn_state_machine.findings.name}"
+  rule_arns = {
+    findings = "${local.arn_prefix}:events:${local.in_account}:rule/${aws_cloudwatch_event_rule.findings.name}"
+    daily    = "${local.arn_prefix}:events:${local.in_account}:rule/${aws_cloudwatch_event_rule.daily.name}"
+  }
+  function_arns = {
+    for name, function in aws_lambda_function.function : name => "${local.arn_prefix}:lambda:${local.in_account}:function:${function.function_name}"
+  }
+  # The log streams of each function's own log group.
+  log_stream_arns = {
+    for name, group in aws_cloudwatch_log_group.function : name => "${local.arn_prefix}:logs:${local.in_account}:log-group:${group.name}:*"
+  }
+
   # Security Hub's finding APIs authorise against the account's hub in this Region.
   # GetFindingsV2 and BatchUpdateFindingsV2 are authorised as securityhub:GetFindings
   # and securityhub:BatchUpdateFindings; there are no separate V2 actions.
   security_hub_arns = [
-    "arn:${local.partition}:securityhub:${local.region}:${local.account_id}:hub/default",
-    "arn:${local.partition}:securityhub:${local.region}:${local.account_id}:hubv2/*",
+    "${local.arn_prefix}:securityhub:${local.in_account}:hub/default",
+    "${local.arn_prefix}:securityhub:${local.in_account}:hubv2/*",
   ]
   function_policies = {
     check-record = data.aws_iam_policy_document.check_record.json
@@ -53,7 +73,7 @@ data "aws_iam_policy_document" "check_record" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function["check-record"].arn}:*"]
+    resources = [local.log_stream_arns["check-record"]]
   }
   statement {
     sid       = "ReadRecords"
@@ -66,11 +86,11 @@ data "aws_iam_policy_document" "check_age" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function["check-age"].arn}:*"]
+    resources = [local.log_stream_arns["check-age"]]
   }
   statement {
     sid       = "ReadWriteRecords"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
     resources = [local.table_arn]
   }
 }
@@ -79,11 +99,11 @@ data "aws_iam_policy_document" "notify" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function["notify"].arn}:*"]
+    resources = [local.log_stream_arns["notify"]]
   }
   statement {
     sid       = "ReadWriteRecords"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
     resources = [local.table_arn]
   }
   statement {
@@ -110,11 +130,11 @@ data "aws_iam_policy_document" "daily" {
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function["daily"].arn}:*"]
+    resources = [local.log_stream_arns["daily"]]
   }
   statement {
     sid       = "SweepRecords"
-    actions   = ["dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    actions   = ["dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
     resources = [local.table_arn]
   }
   statement {
@@ -143,7 +163,7 @@ data "aws_iam_policy_document" "daily" {
   statement {
     sid       = "DeadLetterFailedRuns"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.dead_letter.arn]
+    resources = [local.dead_letter_arn]
   }
 }
 
@@ -182,9 +202,9 @@ data "aws_iam_policy_document" "state_machine" {
     sid     = "InvokeTasks"
     actions = ["lambda:InvokeFunction"]
     resources = [
-      aws_lambda_function.function["check-record"].arn,
-      aws_lambda_function.function["check-age"].arn,
-      aws_lambda_function.function["notify"].arn,
+      local.function_arns["check-record"],
+      local.function_arns["check-age"],
+      local.function_arns["notify"],
     ]
   }
   # Step Functions sets up log delivery to CloudWatch Logs through these
@@ -240,6 +260,6 @@ data "aws_iam_policy_document" "events" {
   statement {
     sid       = "StartWorkflow"
     actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.findings.arn]
+    resources = [local.state_machine_arn]
   }
 }

@@ -1,5 +1,20 @@
 # The four functions, built by `npm run build` into dist/lambda/<name>.zip.
 
+locals {
+  # What each function finds in its environment.
+  function_environment = { for name, function in local.functions : name => merge(local.common_environment, function.environment) }
+
+  # Lambda allows 4 KB for all of a function's environment variables, counted in bytes: the
+  # UTF-8 of every name and value. length() counts characters, so the bytes come from base64,
+  # which writes each 3 bytes as 4 characters and pads the last group with "=" (one for 2
+  # bytes, two for 1): bytes = 3 × length / 4 − padding, exactly.
+  environment_base64 = { for name, variables in local.function_environment : name => base64encode(join("", [for key, value in variables : "${key}${value}"])) }
+  environment_bytes  = { for name, encoded in local.environment_base64 : name => length(encoded) / 4 * 3 - length(regex("=*$", encoded)) }
+  environment_limit  = 4096
+  policy_base64      = base64encode(local.policy_json)
+  policy_bytes       = length(local.policy_base64) / 4 * 3 - length(regex("=*$", local.policy_base64))
+}
+
 resource "aws_cloudwatch_log_group" "function" {
   for_each = local.functions
 
@@ -22,8 +37,11 @@ resource "aws_lambda_function" "function" {
   memory_size      = each.value.memory_size
   timeout          = each.value.timeout
 
+  # Unreserved (the provider's -1) unless reserved_concurrency names the function.
+  reserved_concurrent_executions = lookup(var.reserved_concurrency, each.key, -1)
+
   environment {
-    variables = merge(local.common_environment, each.value.environment)
+    variables = local.function_environment[each.key]
   }
 
   logging_config {
@@ -39,9 +57,9 @@ resource "aws_lambda_function" "function" {
       error_message = "${local.lambda_dist_dir}/${each.key}.zip is missing: run `npm ci && npm run build` in the repository first, or set lambda_dist_dir."
     }
     precondition {
-      # Lambda allows 4 KB of environment variables in all; the policy is most of it.
-      condition     = length(local.policy_json) <= 3500
-      error_message = "The policy is ${length(local.policy_json)} characters as JSON; Lambda environment variables allow about 3500 for it. Merge rules or shorten recipient lists."
+      # The policy is most of the environment; names in other scripts take 2 to 4 bytes a character.
+      condition     = local.environment_bytes[each.key] <= local.environment_limit
+      error_message = "The environment of ${each.key} would be ${local.environment_bytes[each.key]} bytes (UTF-8, names and values) and Lambda allows ${local.environment_limit}; the policy as JSON (POLICY) takes ${local.policy_bytes} of them. Merge rules, or shorten rule names or recipient lists."
     }
   }
 

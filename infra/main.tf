@@ -15,24 +15,26 @@ locals {
 
   lambda_dist_dir = coalesce(var.lambda_dist_dir, "${path.module}/../dist/lambda")
 
-  # The four functions of the AWS contract; each gets its own role and log group.
+  # The four functions of the AWS contract; each gets its own role and log group. The
+  # timeouts of the three workflow tasks and the retries in state-machine.asl.json share
+  # the workflow's 300 seconds: change them together (test/infra/retry-budget.test.ts).
   functions = {
     check-record = {
       description = "Is the finding new, tracked, or closed? Reads its DynamoDB record."
       memory_size = var.task_memory_mb
-      timeout     = 30
+      timeout     = 8
       environment = {}
     }
     check-age = {
       description = "Is a first notification or a reminder due for the finding?"
       memory_size = var.task_memory_mb
-      timeout     = 30
+      timeout     = 8
       environment = {}
     }
     notify = {
       description = "Claims the finding, sends its email through SES, confirms the claim."
       memory_size = var.task_memory_mb
-      timeout     = 60
+      timeout     = 20
       environment = merge(
         { SECURITY_HUB_WRITE_BACK = tostring(var.write_back) },
         { for name, value in { CLAIM_SECONDS = var.claim_seconds } : name => tostring(value) if value != null },

@@ -66,6 +66,16 @@ output "sender_identity_arn" {
   value       = aws_sesv2_email_identity.sender.arn
 }
 
+output "ses_domain_dkim_tokens" {
+  description = "With ses_domain: the three Easy DKIM tokens SES generated for the domain (empty without ses_domain)."
+  value       = local.dkim_tokens
+}
+
+output "ses_domain_dns_records" {
+  description = "With ses_domain: the DNS records that verify the domain for SES, a list of {name, type, value}: three CNAMEs <token>._domainkey.<domain> pointing at <token>.dkim.amazonses.com (empty without ses_domain). Create them with your DNS provider, e.g. one aws_route53_record per element with count = 3."
+  value       = local.dkim_records
+}
+
 output "alarm_arns" {
   description = "CloudWatch alarms: executions_failed, dead_letters, daily_errors."
   value = {

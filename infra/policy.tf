@@ -1,6 +1,7 @@
 # The policy file and the event pattern of the findings rule derived from it.
-# This mirrors eventPatternFor in src/core/event-pattern.ts; test/infra checks
-# that both give the same pattern, so change them together.
+# The derivation mirrors eventPatternFor in src/core/event-pattern.ts; the
+# Security Hub vocabulary both use comes from generated/security-hub.json.
+# test/infra checks that both give the same pattern, so change them together.
 
 locals {
   policy = yamldecode(file(var.policy_file))
@@ -8,23 +9,13 @@ locals {
   # What the functions receive in POLICY; they validate it at cold start.
   policy_json = jsonencode(local.policy)
 
-  findings_detail_types = ["Security Hub Findings - Imported", "Findings Imported V2"]
-  asff_closed_patterns = [
-    { RecordState = ["ARCHIVED"] },
-    { Workflow = { Status = ["RESOLVED", "SUPPRESSED"] } },
-    { Compliance = { Status = ["PASSED", "NOT_AVAILABLE"] } },
-  ]
-  ocsf_closed_patterns = [
-    { status_id = [3, 4, 5, 6] },
-    { compliance = { status_id = [1] } },
-  ]
-  ocsf_severity_names = {
-    CRITICAL      = ["Critical", "Fatal"]
-    HIGH          = ["High"]
-    MEDIUM        = ["Medium"]
-    LOW           = ["Low"]
-    INFORMATIONAL = ["Informational"]
-  }
+  # Security Hub's detail-types, closed states and OCSF severity names, written once in
+  # src/core/security-hub/vocabulary.ts; `npm run build` generates this file from it.
+  security_hub          = jsondecode(file("${path.module}/generated/security-hub.json"))
+  findings_detail_types = local.security_hub.findings_detail_types
+  asff_closed_patterns  = local.security_hub.asff_closed_patterns
+  ocsf_closed_patterns  = local.security_hub.ocsf_closed_patterns
+  ocsf_severity_names   = local.security_hub.ocsf_severity_names
 
   # Spelled as the policy validator normalises them: severities upper case, products lower case.
   rule_severities = [for rule in local.policy.rules : [for severity in try(rule.match.severities, []) : upper(severity)]]

@@ -99,7 +99,7 @@ variable "claim_seconds" {
 
   validation {
     condition     = var.claim_seconds == null || try(var.claim_seconds >= 90 && var.claim_seconds <= 3600 && floor(var.claim_seconds) == var.claim_seconds, false)
-    error_message = "claim_seconds must be a whole number of seconds from 90 to 3600 (longer than the notify function's 60-second timeout), or null."
+    error_message = "claim_seconds must be a whole number of seconds from 90 to 3600 (well beyond the notify function's 20-second timeout), or null."
   }
 }
 
@@ -125,6 +125,22 @@ variable "daily_memory_mb" {
   }
 }
 
+variable "reserved_concurrency" {
+  description = "Concurrent executions reserved for each function, by name (check-record, check-age, notify, daily); the same number is that function's ceiling, so a burst of findings cannot take the account's whole Lambda concurrency (throttled task invocations are retried by the state machine). A function left out is unreserved: the default {} reserves nothing."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.reserved_concurrency) : contains(["check-record", "check-age", "notify", "daily"], name)])
+    error_message = "reserved_concurrency names functions of this module only: check-record, check-age, notify, daily."
+  }
+
+  validation {
+    condition     = alltrue([for limit in values(var.reserved_concurrency) : limit >= 1 && floor(limit) == limit])
+    error_message = "reserved_concurrency values must be whole numbers of at least 1 (0 would stop the function; leave it out to keep it unreserved)."
+  }
+}
+
 variable "event_max_retry_attempts" {
   description = "How often EventBridge retries delivering an event to a target before it goes to the dead-letter queue."
   type        = number
@@ -144,6 +160,17 @@ variable "event_max_age_seconds" {
   validation {
     condition     = var.event_max_age_seconds >= 60 && var.event_max_age_seconds <= 86400
     error_message = "event_max_age_seconds must be from 60 to 86400."
+  }
+}
+
+variable "event_pattern_max_length" {
+  description = "Longest event pattern, in characters, that EventBridge accepts in this account and Region: the quota \"Event pattern size\" (2,048 by default, adjustable through Service Quotas up to 4,096). A plan fails when the findings rule's pattern, derived from the policy, is longer."
+  type        = number
+  default     = 2048
+
+  validation {
+    condition     = var.event_pattern_max_length > 0 && var.event_pattern_max_length <= 4096 && floor(var.event_pattern_max_length) == var.event_pattern_max_length
+    error_message = "event_pattern_max_length must be a whole number from 1 to 4096 (EventBridge's quota cannot go beyond 4,096 characters)."
   }
 }
 

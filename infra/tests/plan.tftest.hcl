@@ -1,7 +1,9 @@
-# Plan-level tests with a mocked AWS provider: no account, no credentials.
-# Run with `terraform test` in infra/ after `npm run build` (the zips must
-# exist); npm test runs them when TF_PLUGIN_DIR points at a local copy of
-# the provider.
+# Tests with a mocked AWS provider: no account, no credentials. Most plan;
+# one applies, to see outputs that only exist after apply. Run with
+# `terraform test` in infra/ after `npm run build` (the zips must exist);
+# npm test runs them when TF_PLUGIN_DIR points at a local copy of the
+# provider. IAM documents are mocked here; test/infra/terraform-plan.test.ts
+# checks them in a plan with the real provider.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -15,6 +17,25 @@ mock_provider "aws" {
   }
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{}" }
+  }
+  # Runs that apply pass these ARNs to the provider's own validation.
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mocked" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:123456789012:mocked" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:mocked" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked" }
+  }
+  mock_resource "aws_sfn_state_machine" {
+    defaults = { arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:mocked" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/mocked" }
   }
 }
 
@@ -120,4 +141,124 @@ run "fails_clearly_without_the_built_zips" {
     lambda_dist_dir = "no-such-dir"
   }
   expect_failures = [aws_lambda_function.function]
+}
+
+# EventBridge's default quota for an event pattern is 2,048 characters; the provider only
+# rejects patterns over 4,096, and EventBridge itself only once apply creates the rule.
+run "rejects_an_event_pattern_longer_than_the_quota" {
+  command = plan
+  variables {
+    policy_file = "tests/policies/many-products.yaml"
+  }
+  expect_failures = [aws_cloudwatch_event_rule.findings]
+}
+
+run "accepts_that_pattern_once_the_quota_is_raised" {
+  command = plan
+  variables {
+    policy_file              = "tests/policies/many-products.yaml"
+    event_pattern_max_length = 4096
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.findings.event_pattern) > 2048 && length(aws_cloudwatch_event_rule.findings.event_pattern) <= 4096
+    error_message = "The many-products policy must give a pattern between the default quota and the highest one."
+  }
+}
+
+run "rejects_an_event_pattern_quota_beyond_eventbridge_s_limit" {
+  command = plan
+  variables {
+    event_pattern_max_length = 5000
+  }
+  expect_failures = [var.event_pattern_max_length]
+}
+
+# With ses_domain, the outputs give the DNS records that verify it (Easy DKIM). The tokens
+# are SES's, known after apply; here the mocked identity gets three.
+run "dkim_records_of_the_ses_domain" {
+  command = apply
+  variables {
+    ses_domain = "example.com"
+  }
+
+  override_resource {
+    target = aws_sesv2_email_identity.domain
+    values = {
+      dkim_signing_attributes = { tokens = ["tokena", "tokenb", "tokenc"] }
+    }
+  }
+
+  assert {
+    condition     = output.ses_domain_dkim_tokens == ["tokena", "tokenb", "tokenc"]
+    error_message = "The DKIM tokens of the domain must be an output."
+  }
+  assert {
+    condition = output.ses_domain_dns_records == [
+      { name = "tokena._domainkey.example.com", type = "CNAME", value = "tokena.dkim.amazonses.com" },
+      { name = "tokenb._domainkey.example.com", type = "CNAME", value = "tokenb.dkim.amazonses.com" },
+      { name = "tokenc._domainkey.example.com", type = "CNAME", value = "tokenc.dkim.amazonses.com" },
+    ]
+    error_message = "Each token must give a CNAME <token>._domainkey.<domain> to <token>.dkim.amazonses.com."
+  }
+}
+
+run "no_dns_records_without_an_ses_domain" {
+  command = plan
+
+  assert {
+    condition     = length(output.ses_domain_dkim_tokens) == 0 && length(output.ses_domain_dns_records) == 0
+    error_message = "Without ses_domain there is nothing to put in DNS."
+  }
+}
+
+# Lambda's 4 KB for environment variables are bytes: a policy of 2,870 characters whose
+# rule names are Japanese (three bytes a character) is 4,394 bytes and does not fit.
+run "rejects_an_environment_over_4_kb_in_utf8_bytes" {
+  command = plan
+  variables {
+    policy_file = "tests/policies/non-ascii-names.yaml"
+  }
+  expect_failures = [aws_lambda_function.function]
+}
+
+run "reserves_concurrency_only_for_the_functions_named" {
+  command = plan
+  variables {
+    reserved_concurrency = { notify = 5, daily = 1 }
+  }
+
+  assert {
+    condition     = aws_lambda_function.function["notify"].reserved_concurrent_executions == 5 && aws_lambda_function.function["daily"].reserved_concurrent_executions == 1
+    error_message = "The functions named in reserved_concurrency get that many concurrent executions."
+  }
+  assert {
+    condition     = aws_lambda_function.function["check-record"].reserved_concurrent_executions == -1 && aws_lambda_function.function["check-age"].reserved_concurrent_executions == -1
+    error_message = "The other functions stay unreserved."
+  }
+}
+
+run "reserves_nothing_by_default" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for function in aws_lambda_function.function : function.reserved_concurrent_executions == -1])
+    error_message = "By default no function reserves concurrency."
+  }
+}
+
+run "rejects_reserved_concurrency_for_an_unknown_function" {
+  command = plan
+  variables {
+    reserved_concurrency = { notifier = 5 }
+  }
+  expect_failures = [var.reserved_concurrency]
+}
+
+run "rejects_a_reserved_concurrency_of_zero" {
+  command = plan
+  variables {
+    reserved_concurrency = { notify = 0 }
+  }
+  expect_failures = [var.reserved_concurrency]
 }

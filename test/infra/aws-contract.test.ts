@@ -38,7 +38,11 @@ describe('the AWS contract in infra/', () => {
           function_name: '${var.name_prefix}-${each.key}',
         },
       });
-      expect(fn.source_code_hash).toContain('filebase64sha256("${local.lambda_dist_dir}/${each.key}.zip")');
+      // Hashed only when the zip exists, so a missing zip reaches the precondition that says to build it.
+      expect(fn.source_code_hash).toBe(
+        '${fileexists("${local.lambda_dist_dir}/${each.key}.zip") ? filebase64sha256("${local.lambda_dist_dir}/${each.key}.zip") : null}',
+      );
+      expect(fn.reserved_concurrent_executions).toBe('${lookup(var.reserved_concurrency, each.key, -1)}');
     }
     expect(functionSettings().daily?.timeout).toBe(900);
   });
@@ -74,7 +78,10 @@ describe('the AWS contract in infra/', () => {
       POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
     });
     const [, fn] = functions()[0] as [string, Block];
-    expect(fn.environment?.[0]?.variables).toBe('${merge(local.common_environment, each.value.environment)}');
+    expect(fn.environment?.[0]?.variables).toBe('${local.function_environment[each.key]}');
+    expect(infra.locals.function_environment).toBe(
+      '${{ for name, function in local.functions : name => merge(local.common_environment, function.environment) }}',
+    );
     const settings = functionSettings();
     expect(settings.notify?.environment).toContain('SECURITY_HUB_WRITE_BACK = tostring(var.write_back)');
     expect(settings.notify?.environment).toContain('CLAIM_SECONDS = var.claim_seconds');
@@ -127,6 +134,17 @@ describe('the AWS contract in infra/', () => {
     expect(infra.resources['aws_lambda_function_event_invoke_config.daily']?.destination_config?.[0]?.on_failure?.[0]?.destination).toBe(
       '${aws_sqs_queue.dead_letter.arn}',
     );
+  });
+
+  it('stops a plan whose event pattern is longer than EventBridge accepts, and says what to do', () => {
+    // infra/tests/plan.tftest.hcl plans a policy whose pattern is too long for the default.
+    const variable = infra.variables.event_pattern_max_length as Block;
+    expect(variable.default).toBe(2048);
+    expect(variable.validation?.[0]?.condition).toContain('var.event_pattern_max_length <= 4096');
+    const [precondition] = infra.resources['aws_cloudwatch_event_rule.findings']?.lifecycle?.[0]?.precondition ?? [];
+    expect(precondition?.condition).toBe('${length(jsonencode(local.findings_event_pattern)) <= var.event_pattern_max_length}');
+    expect(precondition?.error_message).toMatch(/Name fewer products or severities/);
+    expect(precondition?.error_message).toMatch(/Service Quotas .*set event_pattern_max_length/);
   });
 
   it('alarms on failed executions, dead letters and daily errors', () => {

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform expressions are "${...}" strings, not JavaScript templates.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +19,10 @@ import { readTerraformModule, type TerraformModule } from '../support/terraform-
 
 /**
  * infra/policy.tf mirrors eventPatternFor in HCL. These checks keep the two
- * from drifting: the constants must be equal, the HCL derivation must be the
- * reviewed one, and where a terraform binary exists the HCL is evaluated for
- * several policies and must give exactly the TypeScript pattern.
+ * from drifting: the Security Hub vocabulary must come from the generated
+ * file (never an HCL copy), the HCL derivation must be the reviewed one, and
+ * where a terraform binary exists the HCL is evaluated for several policies
+ * and must give exactly the TypeScript pattern.
  */
 
 const infraDir = fileURLToPath(new URL('../../infra/', import.meta.url));
@@ -61,11 +62,24 @@ beforeAll(async () => {
 const squash = (text: unknown) => String(text).replace(/\s+/g, ' ');
 
 describe('the HCL mirror of the event pattern (hcl2json)', () => {
-  it('uses the same constants as the TypeScript derivation', () => {
-    expect(infra.locals.findings_detail_types).toEqual(FINDINGS_DETAIL_TYPES);
-    expect(infra.locals.asff_closed_patterns).toEqual(ASFF_CLOSED_PATTERNS);
-    expect(infra.locals.ocsf_closed_patterns).toEqual(OCSF_CLOSED_PATTERNS);
-    expect(infra.locals.ocsf_severity_names).toEqual(OCSF_SEVERITY_NAMES);
+  it('reads the Security Hub vocabulary from infra/generated/security-hub.json, not from an HCL copy', () => {
+    // prepare
+    const generated = JSON.parse(readFileSync(join(infraDir, 'generated/security-hub.json'), 'utf8'));
+    const hcl = Object.entries(infra.sources)
+      .map(([, text]) => text)
+      .join('\n');
+    // assess
+    expect(infra.locals.security_hub).toBe('${jsondecode(file("${path.module}/generated/security-hub.json"))}');
+    for (const name of ['findings_detail_types', 'asff_closed_patterns', 'ocsf_closed_patterns', 'ocsf_severity_names'])
+      expect({ name, value: infra.locals[name] }).toEqual({ name, value: `\${local.security_hub.${name}}` });
+    // The generated file holds what the TypeScript derivation uses (generated-vocabulary.test.ts checks it is fresh).
+    expect(generated.findings_detail_types).toEqual(FINDINGS_DETAIL_TYPES);
+    expect(generated.asff_closed_patterns).toEqual(ASFF_CLOSED_PATTERNS);
+    expect(generated.ocsf_closed_patterns).toEqual(OCSF_CLOSED_PATTERNS);
+    expect(generated.ocsf_severity_names).toEqual(OCSF_SEVERITY_NAMES);
+    // No value of the vocabulary is spelled out in the module itself.
+    for (const literal of [...FINDINGS_DETAIL_TYPES, 'ARCHIVED', 'SUPPRESSED', 'NOT_AVAILABLE', 'status_id', 'Fatal', 'Informational'])
+      expect({ literal, inHcl: hcl.includes(literal) }).toEqual({ literal, inHcl: false });
     expect(infra.locals.any_value).toEqual([{ exists: true }]);
   });
 
@@ -120,10 +134,13 @@ describe('the HCL mirror of the event pattern (hcl2json)', () => {
 describe.skipIf(!terraformAvailable())('the HCL mirror of the event pattern (evaluated by terraform)', () => {
   let work: string;
   beforeAll(() => {
-    // Only the policy file variable and the derivation: no provider is needed to evaluate them.
+    // Only the policy file variable, the derivation and the generated vocabulary it reads: no
+    // provider is needed to evaluate them.
     work = mkdtempSync(join(tmpdir(), 'sechub-pattern-'));
     copyFileSync(join(infraDir, 'variables.tf'), join(work, 'variables.tf'));
     copyFileSync(join(infraDir, 'policy.tf'), join(work, 'policy.tf'));
+    mkdirSync(join(work, 'generated'));
+    copyFileSync(join(infraDir, 'generated/security-hub.json'), join(work, 'generated/security-hub.json'));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -1,22 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { terraformAvailable, terraformEnv } from '../support/terraform-cli.js';
+import { copyInfra, terraform, terraformAvailable, terraformEnv, terraformPluginDir, testCounts } from '../support/terraform-cli.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const pluginDir = terraformPluginDir();
+
 /**
- * A directory holding the AWS provider (registry.terraform.io/hashicorp/aws/...),
- * for `terraform validate` without downloading it. Unset: validate is skipped.
+ * The terraform commands CI must be seen to run: fmt, validate (module and
+ * example) and `terraform test` (infra/tests, mocked provider). Each prints one
+ * line with its result. The offline plans with the real provider are in
+ * terraform-plan.test.ts.
  */
-const pluginDir = process.env.TF_PLUGIN_DIR;
-
-function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return spawnSync('terraform', args, { cwd, env, encoding: 'utf8' });
-}
-
 describe.skipIf(!terraformAvailable())('terraform on infra/', () => {
   let work: string;
   beforeAll(() => {
@@ -26,38 +23,38 @@ describe.skipIf(!terraformAvailable())('terraform on infra/', () => {
 
   it('is formatted as terraform fmt writes it', () => {
     const run = terraform(['fmt', '-check', '-recursive', '-diff', 'infra'], repoRoot, terraformEnv(work));
+    console.log(`terraform fmt -check infra: ${run.status === 0 ? 'ok' : 'failed'}`);
     expect(run.status, run.stdout + run.stderr).toBe(0);
   });
 
   describe.skipIf(!pluginDir)('with the AWS provider from TF_PLUGIN_DIR', () => {
     let copy: string;
     beforeAll(() => {
-      // A copy, so no .terraform directory or lock file lands in the repository; stand-in zips where
-      // `npm run build` puts the real ones (the plan only hashes them).
-      copy = join(work, 'infra');
-      cpSync(join(repoRoot, 'infra'), copy, { recursive: true, filter: (path) => !path.includes('.terraform') });
-      mkdirSync(join(work, 'dist/lambda'), { recursive: true });
-      for (const name of ['check-record', 'check-age', 'notify', 'daily'])
-        writeFileSync(join(work, 'dist/lambda', `${name}.zip`), 'stand-in');
-    });
-
-    it('validates, as a root module and through the example', () => {
-      for (const dir of [copy, join(copy, 'examples/basic')]) {
-        const env = terraformEnv(work);
-        const init = terraform(['init', '-backend=false', `-plugin-dir=${pluginDir}`, '-no-color'], dir, env);
-        expect(init.status, init.stdout + init.stderr).toBe(0);
-        const validate = terraform(['validate', '-no-color'], dir, env);
-        expect(validate.status, validate.stdout + validate.stderr).toBe(0);
+      copy = copyInfra(repoRoot, work);
+      for (const [label, dir] of [
+        ['infra', copy],
+        ['examples/basic', join(copy, 'examples/basic')],
+      ] as const) {
+        const init = terraform(['init', '-backend=false', `-plugin-dir=${pluginDir}`, '-no-color'], dir, terraformEnv(work));
+        if (init.status !== 0) throw new Error(`terraform init ${label} failed:\n${init.stdout}${init.stderr}`);
       }
     });
 
+    for (const label of ['infra', 'examples/basic']) {
+      it(`validates ${label}`, () => {
+        const dir = label === 'infra' ? copy : join(copy, label);
+        const validate = terraform(['validate', '-no-color'], dir, terraformEnv(work));
+        console.log(`terraform validate ${label}: ${validate.status === 0 ? 'ok' : 'failed'}`);
+        expect(validate.status, validate.stdout + validate.stderr).toBe(0);
+      });
+    }
+
     it('passes the plan-level tests of infra/tests with a mocked provider', () => {
-      const env = terraformEnv(work);
-      const init = terraform(['init', '-backend=false', `-plugin-dir=${pluginDir}`, '-no-color'], copy, env);
-      expect(init.status, init.stdout + init.stderr).toBe(0);
-      const test = terraform(['test', '-no-color'], copy, env);
+      const test = terraform(['test', '-no-color'], copy, terraformEnv(work));
+      const counts = testCounts(test.stdout);
+      console.log(`terraform test: ${counts ? `${counts.passed} passed, ${counts.failed} failed` : 'no result'}`);
       expect(test.status, test.stdout + test.stderr).toBe(0);
       expect(test.stdout).toMatch(/Success! \d+ passed, 0 failed/);
-    });
+    }, 300_000);
   });
 });

@@ -32,15 +32,107 @@ variable "alarm_email" {
   default     = null
 }
 
-resource "aws_sns_topic" "alarms" {
-  count = var.alarm_email == null ? 0 : 1
+# The alarm topic is encrypted with a key of this account. CloudWatch publishes to
+# an encrypted topic only when the key policy lets cloudwatch.amazonaws.com use the
+# key; the AWS-managed key alias/aws/sns cannot grant that (its policy is fixed), so
+# every alarm would fail to notify without a word.
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
-  name              = "sechub-alerts-alarms"
-  kms_master_key_id = "alias/aws/sns"
+locals {
+  alarms_enabled   = var.alarm_email != null
+  account_id       = data.aws_caller_identity.current.account_id
+  alarm_topic_name = "sechub-alerts-alarms"
+  # Spelled from its name so the topic policy is known when Terraform plans.
+  alarm_topic_arn = "arn:${data.aws_partition.current.partition}:sns:${var.region}:${local.account_id}:${local.alarm_topic_name}"
+  # Any CloudWatch alarm of this account in this Region.
+  account_alarms = "arn:${data.aws_partition.current.partition}:cloudwatch:${var.region}:${local.account_id}:alarm:*"
+}
+
+resource "aws_kms_key" "alarms" {
+  count = local.alarms_enabled ? 1 : 0
+
+  description             = "Encrypts the sechub-alerts alarm topic; CloudWatch alarms may use it to publish."
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.alarm_key.json
+}
+
+resource "aws_kms_alias" "alarms" {
+  count = local.alarms_enabled ? 1 : 0
+
+  name          = "alias/sechub-alerts-alarms"
+  target_key_id = aws_kms_key.alarms[0].key_id
+}
+
+data "aws_iam_policy_document" "alarm_key" {
+  # Without this statement nobody in the account could manage the key. In a key
+  # policy "*" means this key.
+  statement {
+    sid       = "AccountAdministersKey"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "CloudWatchAlarmsUseKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_sns_topic" "alarms" {
+  count = local.alarms_enabled ? 1 : 0
+
+  name              = local.alarm_topic_name
+  kms_master_key_id = aws_kms_key.alarms[0].arn
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  count = local.alarms_enabled ? 1 : 0
+
+  arn    = aws_sns_topic.alarms[0].arn
+  policy = data.aws_iam_policy_document.alarm_topic.json
+}
+
+# Only CloudWatch alarms of this account may publish (people and roles of the
+# account use the topic through their IAM permissions).
+data "aws_iam_policy_document" "alarm_topic" {
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["sns:Publish"]
+    resources = [local.alarm_topic_arn]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.account_alarms]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
 }
 
 resource "aws_sns_topic_subscription" "alarms" {
-  count = var.alarm_email == null ? 0 : 1
+  count = local.alarms_enabled ? 1 : 0
 
   topic_arn = aws_sns_topic.alarms[0].arn
   protocol  = "email"
@@ -54,7 +146,7 @@ module "sechub_alerts" {
   state_machine_type  = "EXPRESS"
   log_retention_days  = 30
   schedule_expression = "cron(0 6 * * ? *)"
-  alarm_sns_topic_arn = var.alarm_email == null ? null : aws_sns_topic.alarms[0].arn
+  alarm_sns_topic_arn = local.alarms_enabled ? aws_sns_topic.alarms[0].arn : null
 }
 
 output "state_machine_arn" {
