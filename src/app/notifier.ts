@@ -191,7 +191,7 @@ export class Notifier extends FindingHandler {
    */
   async handle(finding: Finding | FindingSnapshot, now: Date, known?: TrackedRecord): Promise<HandleResult> {
     const result = await this.loop(finding, now, known, this.sendClaimed);
-    if (result.error && (result.delivered ?? []).length === 0) throw result.error;
+    if (result.error && (result.delivered ?? []).length === 0 && (result.failed ?? []).length > 0) throw result.error;
     return result;
   }
 

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { FindingHandler, Notifier } from '../../app/notifier.js';
 import type { AccountInfo } from '../../core/account.js';
 import { decide } from '../../core/decide.js';
-import { InvalidFindingError, MailDeliveryError } from '../../core/errors.js';
+import { DeliveryError, InvalidFindingError, MailDeliveryError } from '../../core/errors.js';
 import { extractFindings } from '../../core/normalize/extract.js';
 import type { Policy } from '../../core/policy.js';
 import type { Clock, FindingStore } from '../../core/ports.js';
@@ -70,12 +70,25 @@ export function notifyStep({ notifier, logger, flush }: { notifier: Notifier; lo
     const { key, now, finding } = parseContinue(input, 'notify');
     try {
       const result = await notifier.handle(finding, now);
+      const delivered = result.delivered ?? [];
       const summary = { key, outcome: result.outcome, reason: result.reason, emailed: result.email !== undefined };
-      logger.info(result.email ? 'email sent' : 'no email', { ...summary, notification: result.email?.id });
+      logger.info(delivered.length > 0 ? 'notification delivered' : 'nothing to deliver', {
+        ...summary,
+        delivered,
+        notification: result.email?.id,
+      });
+      if (result.error) logger.warn('a target refused or failed', { key, failed: result.failed ?? [], error: result.error });
+      // Some targets accepted and some did not: the record keeps the rest as pending; a retry of this step delivers it.
+      if ((result.failed ?? []).length > 0)
+        throw new DeliveryError(result.failed!.join(', '), 'not delivered yet; kept for a retry', true, { cause: result.error });
       return { action: 'done', ...summary, ...(result.email ? { notification: result.email.id } : {}) };
     } catch (error) {
-      const transient = error instanceof MailDeliveryError ? error.transient : undefined;
-      logger.error('notification failed; nothing recorded as sent', { key, transient, error: error as Error });
+      const transient = error instanceof MailDeliveryError || error instanceof DeliveryError ? error.transient : undefined;
+      logger.error('notification not delivered to every target; nothing is recorded as sent that was not', {
+        key,
+        transient,
+        error: error as Error,
+      });
       throw error;
     } finally {
       await flush?.();
