@@ -49,3 +49,15 @@ export type Local = Awaited<ReturnType<typeof composeLocal>>;
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
+
+/** What the read-only commands (status, explain) need: the store, the policy and the account directory; no mailer. */
+export async function composeReader(settings: Pick<EngineSettings, 'configPath' | 'statePath'>) {
+  const policy = await loadPolicy(settings.configPath);
+  const store = new SqliteFindingStore(settings.statePath);
+  return {
+    store,
+    policy,
+    lookupAccount: policyDirectory(policy.accounts),
+    close: () => store.close(),
+  };
+}

@@ -2,9 +2,11 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidPolicyError, SechubAlertsError } from '../core/errors.js';
 import { type Command, type CommandResult, helpOf, type OptionTable, parseCommandLine } from './command.js';
 import { baselineCommand } from './commands/baseline.js';
+import { explainCommand } from './commands/explain.js';
 import { pollCommand } from './commands/poll.js';
 import { previewCommand } from './commands/preview.js';
 import { processCommand } from './commands/process.js';
+import { statusCommand } from './commands/status.js';
 import { tickCommand } from './commands/tick.js';
 import { validateConfigCommand } from './commands/validate-config.js';
 import { UsageError } from './usage-error.js';
@@ -14,6 +16,8 @@ const COMMANDS: Command<OptionTable>[] = [
   tickCommand,
   pollCommand,
   baselineCommand,
+  statusCommand,
+  explainCommand,
   validateConfigCommand,
   previewCommand,
 ].map((spec) => spec as unknown as Command<OptionTable>);

@@ -48,6 +48,8 @@ export interface Finding {
   productName: string;
   severity: Severity;
   open: boolean;
+  /** Why the finding counts as closed, as the field that says so ("Workflow.Status RESOLVED"); absent when open. */
+  closedBy?: string;
   title: string;
   description: string;
   types: string[];

@@ -40,10 +40,16 @@ export function normalizeAsff(raw: unknown): Finding | string {
 
   const workflow = str(at(raw, 'Workflow', 'Status')) ?? str(get(raw, 'WorkflowState'));
   const compliance = str(at(raw, 'Compliance', 'Status'));
-  const open =
-    str(get(raw, 'RecordState')) !== ASFF_ARCHIVED_RECORD_STATE &&
-    !CLOSED_WORKFLOW.has(workflow ?? '') &&
-    !CLOSED_COMPLIANCE.has(compliance ?? '');
+  const recordState = str(get(raw, 'RecordState'));
+  const closedBy =
+    recordState === ASFF_ARCHIVED_RECORD_STATE
+      ? `RecordState ${recordState}`
+      : CLOSED_WORKFLOW.has(workflow ?? '')
+        ? `Workflow.Status ${workflow}`
+        : CLOSED_COMPLIANCE.has(compliance ?? '')
+          ? `Compliance.Status ${compliance}`
+          : undefined;
+  const open = closedBy === undefined;
 
   const productFields = get(raw, 'ProductFields');
   const recommendation = at(raw, 'Remediation', 'Recommendation');
@@ -63,6 +69,7 @@ export function normalizeAsff(raw: unknown): Finding | string {
     productName: str(get(raw, 'ProductName')) ?? str(get(productFields, 'aws/securityhub/ProductName')) ?? product.productKey,
     severity,
     open,
+    ...(closedBy ? { closedBy } : {}),
     title: str(get(raw, 'Title')) ?? '(untitled finding)',
     description: str(get(raw, 'Description')) ?? '',
     types: strings(get(raw, 'Types')),

@@ -4,6 +4,7 @@ import {
   OCSF_CLOSED_STATUS_NAMES,
   OCSF_PASSED_COMPLIANCE_NAMES,
   OCSF_PASSED_COMPLIANCE_STATUS_ID,
+  OCSF_STATUSES,
 } from '../security-hub/vocabulary.js';
 import { describeStandards, identifyProduct } from './product.js';
 import { at, first, get, instant, list, num, str, strings } from './read.js';
@@ -49,10 +50,21 @@ export function normalizeOcsf(raw: unknown): Finding | string {
   const statusName = (str(get(raw, 'status')) ?? '').toUpperCase();
   const compliance = get(raw, 'compliance');
   const complianceName = (str(get(compliance, 'status')) ?? '').toUpperCase();
-  const closed =
-    (statusId !== undefined ? CLOSED_STATUS_IDS.has(statusId) : CLOSED_STATUS_NAMES.has(statusName)) ||
-    num(get(compliance, 'status_id')) === OCSF_PASSED_COMPLIANCE_STATUS_ID ||
-    PASSED_COMPLIANCE_NAMES.has(complianceName);
+  const passedId = num(get(compliance, 'status_id')) === OCSF_PASSED_COMPLIANCE_STATUS_ID;
+  const closedBy =
+    statusId !== undefined
+      ? CLOSED_STATUS_IDS.has(statusId)
+        ? `status_id ${statusId} (${OCSF_STATUSES[statusId as keyof typeof OCSF_STATUSES]})`
+        : undefined
+      : CLOSED_STATUS_NAMES.has(statusName)
+        ? `status ${statusName}`
+        : undefined;
+  const complianceClosed = passedId
+    ? 'compliance.status_id 1 (Pass)'
+    : PASSED_COMPLIANCE_NAMES.has(complianceName)
+      ? `compliance.status ${complianceName}`
+      : undefined;
+  const closed = closedBy ?? complianceClosed;
 
   const resources = [...list(get(raw, 'resources')), ...(get(raw, 'resource') ? [get(raw, 'resource')] : [])];
   const remediation = get(raw, 'remediation');
@@ -71,7 +83,8 @@ export function normalizeOcsf(raw: unknown): Finding | string {
     product: product.product,
     productName: str(at(raw, 'metadata', 'product', 'name')) ?? product.productKey,
     severity,
-    open: !closed,
+    open: closed === undefined,
+    ...(closed ? { closedBy: closed } : {}),
     title: str(get(info, 'title')) ?? '(untitled finding)',
     description: str(get(info, 'desc')) ?? '',
     types: strings(get(info, 'types')),
