@@ -2,6 +2,7 @@ import type { Notification } from '../notification.js';
 import type { Email } from '../ports.js';
 import type { FindingSnapshot } from '../record.js';
 import { oneLine, truncate } from './escape.js';
+import { headerText } from './headers.js';
 import { EMAIL_TEMPLATE } from './template.generated.js';
 import { fillTemplate } from './template.js';
 import { renderText } from './text.js';
@@ -15,11 +16,18 @@ export interface RenderInput {
 }
 
 const SUBJECT_MAX = 150;
-const PREFIXES = { new: '', reminder: '[Reminder] ', resolved: '[Resolved] ' } as const;
+/** Security Hub ids are at most 512 characters; encoded-words of a hostile one stay under SES's 870. */
+const FINDING_ID_HEADER_MAX = 800;
 
-/** The one-line subject: severity, product, short title, account and region; at most 150 characters, no control characters. */
-export function subjectFor(finding: FindingSnapshot, notification: Notification): string {
-  const head = `${PREFIXES[notification.kind] ?? ''}${clean(finding.severity, 16)} ${clean(finding.productName, LIMITS.short)}: `;
+/**
+ * The one-line subject: severity, product, short title, account and region;
+ * at most 150 characters, no control characters. It is the same for the new,
+ * reminder and resolved emails of a finding, because Gmail threads only
+ * emails whose subjects match; the kind of email leads the body and the
+ * preview text instead (docs/decisions.md).
+ */
+export function subjectFor(finding: FindingSnapshot): string {
+  const head = `${clean(finding.severity, 16)} ${clean(finding.productName, LIMITS.short)}: `;
   const tail = ` (${clean(finding.account, 20)}, ${clean(finding.region, 20)})`;
   const room = Math.max(20, SUBJECT_MAX - head.length - tail.length);
   return truncate(oneLine(`${head}${clean(finding.title, room) || '(untitled finding)'}${tail}`), SUBJECT_MAX);
@@ -31,7 +39,7 @@ export function subjectFor(finding: FindingSnapshot, notification: Notification)
  * cut to size and escaped for its context.
  */
 export function renderEmail({ finding, notification, sender }: RenderInput): Email {
-  const subject = subjectFor(finding, notification);
+  const subject = subjectFor(finding);
   const view = buildView(finding, notification, subject);
   return {
     id: notification.id,
@@ -41,8 +49,9 @@ export function renderEmail({ finding, notification, sender }: RenderInput): Ema
     html: fillTemplate(EMAIL_TEMPLATE, view),
     text: renderText(view),
     headers: {
-      'X-Sechub-Finding-Id': truncate(oneLine(finding.id), 900),
+      'X-Sechub-Finding-Id': headerText(finding.id, FINDING_ID_HEADER_MAX),
       'X-Sechub-Notification': notification.kind,
     },
+    thread: { key: finding.key, since: finding.firstObservedAt, at: notification.at, followUp: notification.kind !== 'new' },
   };
 }
