@@ -3,23 +3,85 @@ import { OutboxMailer } from '../adapters/outbox/outbox-mailer.js';
 import { SmtpMailer } from '../adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
+import { sha256Hex } from '../adapters/system/sha256.js';
 import { type AfterSend, Notifier } from '../app/notifier.js';
 import { policyDirectory } from '../core/account.js';
 import { DEFAULT_POLICY, type Policy } from '../core/policy.js';
+import { POLICY_DOCUMENT, policyFingerprint, policyMismatch } from '../core/policy-fingerprint.js';
+import type { StateStore } from '../core/ports.js';
 import type { EngineSettings } from './options.js';
+import { UsageError } from './usage-error.js';
 
 /** The policy of a run: the file given (or found), else the built-in one. */
 export async function loadPolicy(configPath: string | undefined): Promise<Policy> {
   return configPath ? readPolicyFile(configPath) : DEFAULT_POLICY;
 }
 
-/** The local composition root: SQLite store, outbox or SMTP mailer, the policy file or the built-in one. */
+/** A run's state: where it is, and how to let it go. */
+export interface OpenedStore {
+  store: StateStore;
+  /** The table of a deployment (`dynamodb://TABLE`), as opposed to a local file. */
+  deployment: boolean;
+  close(): Promise<void>;
+}
+
+const DYNAMODB_STATE = 'dynamodb://';
+/** DynamoDB's rule for table names. */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * Opens the state named by --state: `dynamodb://TABLE`, the table of an AWS
+ * deployment (region, credentials and AWS_ENDPOINT_URL_DYNAMODB from the
+ * standard AWS settings), with the same conditional writes the Lambda
+ * functions use, so a command line and the deployment can work on one table
+ * at once; anything else, a SQLite file.
+ */
+export async function openStore(state: string): Promise<OpenedStore> {
+  if (!state.startsWith(DYNAMODB_STATE)) {
+    const store = new SqliteFindingStore(state);
+    return { store, deployment: false, close: () => store.close() };
+  }
+  const tableName = state.slice(DYNAMODB_STATE.length);
+  if (!TABLE_NAME.test(tableName))
+    throw new UsageError(`--state: expected dynamodb://TABLE with a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -), got "${state}"`);
+  // Loaded only here: a run on a SQLite file does not pay for the DynamoDB client at start-up.
+  const [{ createDynamoDbClient }, { DynamoDbFindingStore }] = await Promise.all([
+    import('../adapters/dynamodb/dynamodb-client.js'),
+    import('../adapters/dynamodb/dynamodb-finding-store.js'),
+  ]);
+  const client = createDynamoDbClient();
+  const store = new DynamoDbFindingStore({ client, tableName });
+  return {
+    store,
+    deployment: true,
+    async close() {
+      await store.close();
+      client.destroy();
+    },
+  };
+}
+
+/** One stderr line when a deployment's table says it runs another policy than this run's. */
+async function warnOnPolicyMismatch(store: StateStore, policy: Policy): Promise<void> {
+  const stored = await store.getDocument(POLICY_DOCUMENT.kind, POLICY_DOCUMENT.id);
+  const warning = policyMismatch(policyFingerprint(policy, sha256Hex), stored?.value);
+  if (warning) process.stderr.write(`${warning}\n`);
+}
+
+/** The local composition root: the state (SQLite, or a deployment's table), outbox or SMTP mailer, the policy file or the built-in one. */
 export async function composeLocal(
   settings: EngineSettings,
   options: { dryRun?: boolean; afterSend?: AfterSend; baseline?: boolean } = {},
 ) {
   const policy = await loadPolicy(settings.configPath);
-  const store = new SqliteFindingStore(settings.statePath);
+  const state = await openStore(settings.statePath);
+  try {
+    if (state.deployment) await warnOnPolicyMismatch(state.store, policy);
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  const { store } = state;
   const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
   const notifier = new Notifier({
     store,
@@ -39,7 +101,7 @@ export async function composeLocal(
     mailerDescription: settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`,
     async close() {
       await mailer.close();
-      await store.close();
+      await state.close();
     },
   };
 }
@@ -53,11 +115,17 @@ function redactUrl(url: string): string {
 /** What the read-only commands (status, explain) need: the store, the policy and the account directory; no mailer. */
 export async function composeReader(settings: Pick<EngineSettings, 'configPath' | 'statePath'>) {
   const policy = await loadPolicy(settings.configPath);
-  const store = new SqliteFindingStore(settings.statePath);
+  const state = await openStore(settings.statePath);
+  try {
+    if (state.deployment) await warnOnPolicyMismatch(state.store, policy);
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
   return {
-    store,
+    store: state.store,
     policy,
     lookupAccount: policyDirectory(policy.accounts),
-    close: () => store.close(),
+    close: () => state.close(),
   };
 }

@@ -18,7 +18,13 @@ export const CONFIG_OPTION = {
 /** Options shared by the commands that run the notifier. */
 export const ENGINE_OPTIONS = {
   config: CONFIG_OPTION,
-  state: { type: 'string', value: 'FILE', help: 'state database (default .sechub-alerts/state.db)' },
+  state: {
+    type: 'string',
+    value: 'STATE',
+    help: `where records are kept: a SQLite file (default .sechub-alerts/state.db),
+or dynamodb://TABLE, an AWS deployment's table (standard AWS region and
+credentials; AWS_ENDPOINT_URL_DYNAMODB points it elsewhere)`,
+  },
   outbox: { type: 'string', value: 'DIR', help: 'write each email as an .eml file here (default .sechub-alerts/outbox)' },
   smtp: { type: 'string', value: 'URL', help: 'send through SMTP instead, e.g. smtp://user:pass@host:587' },
   json: { type: 'boolean', default: false, help: 'print the summary as one JSON line' },

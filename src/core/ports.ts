@@ -83,6 +83,24 @@ export interface Email {
   text: string;
   /** Extra headers, at least X-Sechub-Finding-Id and X-Sechub-Notification. */
   headers: Record<string, string>;
+  /** The conversation the email belongs to (every email about one finding is one); none for an email that starts no thread. */
+  thread?: EmailThread;
+}
+
+/**
+ * Where an email threads: mailers turn it into In-Reply-To, References,
+ * Thread-Topic and Thread-Index (src/core/email/headers.ts), so that mail
+ * clients show every email about a finding as one conversation.
+ */
+export interface EmailThread {
+  /** What the conversation is about (a finding's key): the same for all its emails. */
+  key: string;
+  /** When the conversation began (ISO-8601: the finding's first observation). */
+  since: string;
+  /** When this email was decided (ISO-8601). */
+  at: string;
+  /** false for an email that opens the conversation (a new finding), true for a reminder or a resolved notice. */
+  followUp: boolean;
 }
 
 /** Sends email. Resolves once the email is accepted; throws MailDeliveryError otherwise. */
@@ -142,6 +160,13 @@ export type Sleep = (ms: number) => Promise<void>;
 
 /** A number in [0, 1), uniformly distributed. */
 export type Random = () => number;
+
+/**
+ * A text's digest as lower-case hex, at least 32 digits: SHA-256 from the
+ * adapters, since the core cannot reach node:crypto (Message-IDs, the
+ * policy's fingerprint).
+ */
+export type HexDigest = (text: string) => string;
 
 /**
  * Time and chance, as use cases get them: the core never reads a clock, sets

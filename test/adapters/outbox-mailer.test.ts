@@ -9,6 +9,7 @@ import { SAMPLES } from '../../src/core/email/samples.js';
 import type { Notification } from '../../src/core/notification.js';
 import type { Email } from '../../src/core/ports.js';
 import { parseMessage } from '../security/support/mime.js';
+import { expectOneThread, findingThread, threadHeadersOf } from '../support/finding-thread.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sechub-outbox-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -56,6 +57,32 @@ describe('the outbox', () => {
     await mailer.send(email!);
     await mailer.close();
     expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  it('gives each notification its own Message-ID and one thread per finding, and a retried notification the same file and Message-ID', async () => {
+    // prepare
+    const dir = join(work, 'thread');
+    const mailer = new OutboxMailer(dir);
+    const emails = findingThread();
+
+    // act
+    const sent = [];
+    for (const email of emails) sent.push(await mailer.send(email));
+    await mailer.close();
+
+    // assess
+    const files = emails
+      .slice(0, 3)
+      .map((email) => readdirSync(dir).find((name) => name.startsWith(`${email.headers['X-Sechub-Notification']}-`))!);
+    const delivered = [...files, files[0]!].map((name) => {
+      const { headers } = parseMessage(readFileSync(join(dir, name), 'latin1'));
+      return threadHeadersOf((wanted) => headers.find(([header]) => header === wanted.toLowerCase())?.[1]);
+    });
+    expect(readdirSync(dir).filter((name) => name.endsWith('.eml'))).toHaveLength(3);
+    expectOneThread(delivered);
+    expect(sent.map(({ messageId }) => messageId)).toEqual(delivered.map(({ messageId }) => messageId));
+    const { headers } = parseMessage(readFileSync(join(dir, files[0]!), 'latin1'));
+    expect(headers.map(([name]) => name)).toEqual(expect.arrayContaining(['date', 'mime-version', 'message-id', 'thread-index']));
   });
 
   it('still writes an email when its folder was removed during the run', async () => {

@@ -4,6 +4,7 @@ import { SesMailer } from '../../src/adapters/ses/ses-mailer.js';
 import { MailDeliveryError, MailRejectedError } from '../../src/core/errors.js';
 import type { Email } from '../../src/core/ports.js';
 import { LOCAL_CREDENTIALS } from '../support/dynamodb-local.js';
+import { expectOneThread, findingThread, threadHeadersOf } from '../support/finding-thread.js';
 import { freePort } from '../support/free-port.js';
 import { headerOf, type SesLocal, startSesLocal } from '../support/ses-local.js';
 
@@ -39,6 +40,26 @@ describe('SesMailer against aws-ses-v2-local', () => {
     expect(stored?.destination.to).toEqual(email.to);
     expect(headerOf(stored!, 'X-Sechub-Finding-Id')).toBe(email.headers['X-Sechub-Finding-Id']);
     expect(headerOf(stored!, 'X-Sechub-Notification')).toBe('new');
+  });
+
+  it('threads new, reminder and resolved through References, keeping the notification id where SES replaces the Message-ID', async () => {
+    // prepare
+    await ses.clear();
+    const mailer = new SesMailer({ client: client(ses.endpoint) });
+    const emails = findingThread();
+
+    // act
+    for (const email of emails) await mailer.send(email);
+
+    // assess
+    const stored = await ses.emails();
+    expectOneThread(
+      stored.map((email) => threadHeadersOf((name) => headerOf(email, name))),
+      { ownMessageIds: false },
+    );
+    // SES refuses a custom Message-ID on Simple content; every value is what its MessageHeader accepts.
+    expect(stored.flatMap((email) => email.headers ?? []).map(({ name }) => name.toLowerCase())).not.toContain('message-id');
+    for (const { value } of stored.flatMap((email) => email.headers ?? [])) expect(value).toMatch(/^[\x20-\x7e]{1,870}$/);
   });
 
   it('reports an email SES refuses as a MailRejectedError, which the workflow does not retry', async () => {

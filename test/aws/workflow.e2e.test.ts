@@ -159,6 +159,8 @@ describe('the lifecycle of one finding, from real Security Hub events', () => {
   const active = readJson(join(fixturesRoot, 'asff/events/jira-fsbp-ec2.8-active-new.json'));
   const archived = readJson(join(fixturesRoot, 'asff/events/jira-fsbp-ec2.8-archived-new.json'));
   const finding = normalized(active);
+  const SUBJECT =
+    'HIGH Security Hub: EC2.8 EC2 instances should use Instance Metadata Service Version 2 (IMDSv2) (123456789012, eu-west-1)';
   const reopenedAt = at(3 * 3_600_000);
   const reopened: Event = {
     ...active,
@@ -176,9 +178,7 @@ describe('the lifecycle of one finding, from real Security Hub events', () => {
 
     expect(summary(run.emails)).toEqual([{ to: SECURITY_TEAM, kind: 'new', findingId: finding.id }]);
     expect(run.emails[0]?.from).toBe('alerts@example.com');
-    expect(run.emails[0]?.subject).toBe(
-      'HIGH Security Hub: EC2.8 EC2 instances should use Instance Metadata Service Version 2 (IMDSv2) (123456789012, eu-west-1)',
-    );
+    expect(run.emails[0]?.subject).toBe(SUBJECT);
     const item = await storedItem(finding.key);
     expect(item).toMatchObject({ open: true, version: 2, ttl: Math.ceil(Date.parse(item!.record.expiresAt) / 1000) });
     expect(item?.record.rules).toEqual({ 'critical-and-high': { lastNotifiedAt: new Date(START).toISOString() } });
@@ -222,7 +222,9 @@ describe('the lifecycle of one finding, from real Security Hub events', () => {
     const again = await deliver(replay(reopened, at(3 * 3_600_000 + 15 * DAY + 60_000)));
 
     expect(summary(first.emails)).toEqual([{ to: SECURITY_TEAM, kind: 'reminder', findingId: finding.id }]);
-    expect(first.emails[0]?.subject).toMatch(/^\[Reminder\] HIGH /);
+    // One conversation with the new email: the same subject, and a reply to the finding's thread root.
+    expect(first.emails[0]?.subject).toBe(SUBJECT);
+    expect(headerOf(first.emails[0]!, 'In-Reply-To')).toMatch(/^<[0-9a-f]{24}@example\.com>$/);
     expect(first.invocations).toEqual({ 'check-record': 1, 'check-age': 1, notify: 1 });
     expect(first.requests).toEqual({ GetItem: 3, PutItem: 2 });
     expect(again.emails).toEqual([]);

@@ -11,7 +11,7 @@ const notification: Notification = { kind: 'new', id: 'n-1', rules: ['team'], to
 
 async function compose(finding: FindingSnapshot) {
   const email = renderEmail({ finding, notification, sender: 'alerts@example.com' });
-  const raw = (await composeMessage(email, '<n-1@sechub-alerts>')).toString('latin1');
+  const raw = (await composeMessage(email)).toString('latin1');
   const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
   return { email, raw, head, headers: unfold(head) };
 }

@@ -62,14 +62,20 @@ describe('the subject', () => {
     expect(unnamed.endsWith('(111122223333, eu-west-1)')).toBe(true);
   });
 
-  it('marks reminders and resolved findings', () => {
-    expect(subjectFor(CONTROL_SAMPLE, notify(CONTROL_SAMPLE, 'reminder'))).toMatch(/^\[Reminder\] MEDIUM Security Hub: /);
-    expect(subjectFor(CONTROL_SAMPLE, notify(CONTROL_SAMPLE, 'resolved'))).toMatch(/^\[Resolved\] MEDIUM Security Hub: /);
+  it('is the same for the new, reminder and resolved emails of a finding, so that Gmail threads them', () => {
+    const subjects = (['new', 'reminder', 'resolved'] as const).map((kind) => render(CONTROL_SAMPLE, kind).subject);
+    expect(new Set(subjects)).toEqual(new Set([subjectFor(CONTROL_SAMPLE)]));
+    expect(subjects[0]).toMatch(/^MEDIUM Security Hub: /);
+  });
+
+  it('leaves the kind of email to the first words of the preview text and the body', () => {
+    expect(render(CONTROL_SAMPLE, 'reminder').html).toMatch(/<div style="display:none[^>]*>Reminder: still open/);
+    expect(render(CONTROL_SAMPLE, 'resolved').text).toMatch(/^MEDIUM · RESOLVED · /);
   });
 
   it('stays within 150 characters with no control characters, keeping account and region, for a long hostile title', () => {
     const title = `Evil\r\nBcc: victim@example.com\t\u202Egnp.exe ${'x'.repeat(600)}`;
-    const subject = subjectFor({ ...GUARDDUTY_SAMPLE, title }, notify(GUARDDUTY_SAMPLE));
+    const subject = subjectFor({ ...GUARDDUTY_SAMPLE, title });
     expect(subject.length).toBeLessThanOrEqual(150);
     expect(subject).not.toMatch(CONTROL_CHARACTERS);
     expect(subject).not.toContain('\u202E');

@@ -88,7 +88,7 @@ describe('the daily function', () => {
       expect((await store.get(key))?.open).toBe(false);
     const emails = await ses.emails();
     expect(emails).toHaveLength(40);
-    expect(emails.every((email) => email.subject.startsWith('[Reminder]'))).toBe(true);
+    expect(emails.every((email) => headerOf(email, 'X-Sechub-Notification') === 'reminder')).toBe(true);
     expect(fake.calls.BatchUpdateFindings).toBe(1);
     const notified = [...fake.asff.values()].filter((f) => (f.Workflow as { Status: string }).Status === 'NOTIFIED');
     expect(notified).toHaveLength(40);

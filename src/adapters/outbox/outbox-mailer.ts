@@ -1,20 +1,25 @@
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { type DeliveryHeaders, deliveryHeaders } from '../../core/email/headers.js';
 import { MailDeliveryError } from '../../core/errors.js';
 import type { Email, Mailer } from '../../core/ports.js';
+import { sha256Hex } from '../system/sha256.js';
 import { discard, type SpareFile, SpareFiles } from './spare-files.js';
 
-/** Builds the RFC 5322 message (HTML and plain-text parts) for an email. */
-export async function composeMessage(email: Email, messageId: string): Promise<Buffer> {
+/**
+ * Builds the RFC 5322 message (HTML and plain-text parts) for an email, with
+ * its Message-ID and thread headers (core/email/headers.ts); nodemailer adds
+ * Date and MIME-Version.
+ */
+export async function composeMessage(email: Email, delivery: DeliveryHeaders = deliveryHeaders(email, sha256Hex)): Promise<Buffer> {
   const composer = new MailComposer({
     from: email.from,
     to: email.to,
     subject: email.subject,
     alternatives: [{ raw: base64Part('text/plain', email.text) }, { raw: base64Part('text/html', email.html) }],
-    headers: email.headers,
-    messageId,
+    headers: { ...email.headers, ...delivery.headers },
+    messageId: delivery.messageId,
     // Encoded words in B (base64) form in headers; naming it also skips nodemailer's detection.
     textEncoding: 'base64',
   });
@@ -38,16 +43,11 @@ function base64Part(contentType: string, body: string): string {
   return `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${lines.join('\r\n')}`;
 }
 
-/** A stable Message-ID and file name from the notification id. */
-export function notificationDigest(email: Email): string {
-  return createHash('sha256').update(email.id).digest('hex').slice(0, 24);
-}
-
 /**
  * Writes each email as one `.eml` file in a folder, for review or for another
- * tool to deliver. The file name derives from the notification id, so the
- * same notification written twice is one file, and each file appears whole
- * (written aside, then renamed).
+ * tool to deliver. The file name derives from the notification id (as the
+ * Message-ID does), so the same notification written twice is one file, and
+ * each file appears whole (written aside, then renamed).
  */
 export class OutboxMailer implements Mailer {
   private readonly spares: SpareFiles;
@@ -57,16 +57,16 @@ export class OutboxMailer implements Mailer {
   }
 
   async send(email: Email): Promise<{ messageId: string }> {
-    const digest = notificationDigest(email);
+    const delivery = deliveryHeaders(email, sha256Hex);
+    const { messageId } = delivery;
     const kind = email.headers['X-Sechub-Notification'] ?? 'email';
-    const path = join(this.dir, `${kind}-${digest}.eml`);
-    const messageId = `<${digest}@sechub-alerts>`;
+    const path = join(this.dir, `${kind}-${delivery.notificationId}.eml`);
     try {
       // Synchronous file calls: each is a small local write, and a round trip
       // through the thread pool per call cost more than the call itself.
       mkdirSync(this.dir, { recursive: true });
       if (existsSync(path)) return { messageId };
-      const message = await composeMessage(email, messageId);
+      const message = await composeMessage(email, delivery);
       if (!(await this.writeToSpare(path, message))) {
         const temp = `${path}.${process.pid}.tmp`;
         writeFileSync(temp, message);

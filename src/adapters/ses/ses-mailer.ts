@@ -1,5 +1,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { deliveryHeaders } from '../../core/email/headers.js';
 import type { Email, Mailer } from '../../core/ports.js';
+import { sha256Hex } from '../system/sha256.js';
 import { translateSesError } from './ses-errors.js';
 
 export interface SesMailerOptions {
@@ -11,8 +13,12 @@ export interface SesMailerOptions {
 
 /**
  * Sends through Amazon SES (SESv2 SendEmail, Simple content): subject, HTML
- * and text parts, and the X-Sechub-* headers, which SES adds to the message.
- * Resolves once SES accepted the email; SES errors become MailDeliveryError
+ * and text parts, and as custom headers the X-Sechub-* headers and the thread
+ * headers (In-Reply-To, References, Thread-Topic, Thread-Index), which SES
+ * adds to the message. SES refuses a custom Message-ID on Simple content and
+ * assigns its own, so the notification's id travels in
+ * X-Sechub-Notification-Id and the thread holds through References. Resolves
+ * once SES accepted the email; SES errors become MailDeliveryError
  * (transient) or MailRejectedError.
  */
 export class SesMailer implements Mailer {
@@ -25,6 +31,7 @@ export class SesMailer implements Mailer {
   }
 
   async send(email: Email): Promise<{ messageId: string }> {
+    const { headers } = deliveryHeaders(email, sha256Hex);
     const command = new SendEmailCommand({
       FromEmailAddress: email.from,
       Destination: { ToAddresses: email.to },
@@ -32,7 +39,7 @@ export class SesMailer implements Mailer {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
           Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
-          Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })),
+          Headers: Object.entries({ ...email.headers, ...headers }).map(([Name, Value]) => ({ Name, Value })),
         },
       },
       ...(this.configurationSetName ? { ConfigurationSetName: this.configurationSetName } : {}),

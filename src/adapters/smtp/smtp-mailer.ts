@@ -1,9 +1,14 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { deliveryHeaders } from '../../core/email/headers.js';
 import { MailDeliveryError } from '../../core/errors.js';
 import type { Email, Mailer } from '../../core/ports.js';
-import { notificationDigest } from '../outbox/outbox-mailer.js';
+import { sha256Hex } from '../system/sha256.js';
 
-/** Sends through an SMTP server given as a URL: smtp://user:pass@host:587 or smtps://host:465. */
+/**
+ * Sends through an SMTP server given as a URL: smtp://user:pass@host:587 or
+ * smtps://host:465, with the Message-ID and thread headers of
+ * core/email/headers.ts (a resend of a notification repeats its Message-ID).
+ */
 export class SmtpMailer implements Mailer {
   private readonly transport: Transporter;
 
@@ -20,6 +25,7 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(email: Email): Promise<{ messageId: string }> {
+    const delivery = deliveryHeaders(email, sha256Hex);
     try {
       const info = await this.transport.sendMail({
         from: email.from,
@@ -27,8 +33,8 @@ export class SmtpMailer implements Mailer {
         subject: email.subject,
         html: email.html,
         text: email.text,
-        headers: email.headers,
-        messageId: `<${notificationDigest(email)}@sechub-alerts>`,
+        headers: { ...email.headers, ...delivery.headers },
+        messageId: delivery.messageId,
       });
       return { messageId: String(info.messageId) };
     } catch (error) {

@@ -32,7 +32,11 @@ twice are never announced twice. Ctrl-C or SIGTERM stops it cleanly.`,
     since: { type: 'string', value: 'ISO-8601', help: 'where the very first pass starts (default: one day ago)' },
     overlap: { type: 'string', default: '30m', value: 'DURATION', help: 'how far before the cursor each pass starts (default 30m)' },
     ...ENGINE_OPTIONS,
-    state: { type: 'string', value: 'FILE', help: 'state database, which also keeps the cursor (default .sechub-alerts/state.db)' },
+    state: {
+      ...ENGINE_OPTIONS.state,
+      help: `where records and the cursor are kept: a SQLite file (default
+.sechub-alerts/state.db), or dynamodb://TABLE, an AWS deployment's table`,
+    },
     json: { type: 'boolean', default: false, help: "print each pass's summary as one JSON line" },
   },
   notes: `${SECURITY_HUB_NOTE}

@@ -2,6 +2,7 @@ import type { Notification } from '../notification.js';
 import type { Email } from '../ports.js';
 import type { FindingSnapshot } from '../record.js';
 import { oneLine, truncate } from './escape.js';
+import { headerText } from './headers.js';
 import { EMAIL_TEMPLATE } from './template.generated.js';
 import { fillTemplate } from './template.js';
 import { renderText } from './text.js';
@@ -15,11 +16,19 @@ export interface RenderInput {
 }
 
 const SUBJECT_MAX = 150;
-const PREFIXES = { new: '', reminder: '[Reminder] ', resolved: '[Resolved] ' } as const;
+/** Security Hub ids are at most 512 characters; encoded-words of a hostile one stay under SES's 870. */
+const FINDING_ID_HEADER_MAX = 800;
 
-/** The one-line subject: severity, product, short title, account and region; at most 150 characters, no control characters. */
-export function subjectFor(finding: FindingSnapshot, notification: Notification): string {
-  const head = `${PREFIXES[notification.kind] ?? ''}${clean(finding.severity, 16)} ${clean(finding.productName, LIMITS.short)}: `;
+/**
+ * The one-line subject: severity, product, short title, account (its name
+ * too, when known) and region;
+ * at most 150 characters, no control characters. It is the same for the new,
+ * reminder and resolved emails of a finding, because Gmail threads only
+ * emails whose subjects match; the kind of email leads the body and the
+ * preview text instead (docs/decisions.md).
+ */
+export function subjectFor(finding: FindingSnapshot, notification?: Notification): string {
+  const head = `${clean(finding.severity, 16)} ${clean(finding.productName, LIMITS.short)}: `;
   const name = accountNameOf(finding, notification);
   const tail = ` (${name ? `${truncate(name, 40)} ` : ''}${clean(finding.account, 20)}, ${clean(finding.region, 20)})`;
   const room = Math.max(20, SUBJECT_MAX - head.length - tail.length);
@@ -42,9 +51,10 @@ export function renderEmail({ finding, notification, sender }: RenderInput): Ema
     html: fillTemplate(EMAIL_TEMPLATE, view),
     text: renderText(view),
     headers: {
-      'X-Sechub-Finding-Id': truncate(oneLine(finding.id), 900),
+      'X-Sechub-Finding-Id': headerText(finding.id, FINDING_ID_HEADER_MAX),
       'X-Sechub-Notification': notification.kind,
       'X-Sechub-Account': clean(finding.account, 20),
     },
+    thread: { key: finding.key, since: finding.firstObservedAt, at: notification.at, followUp: notification.kind !== 'new' },
   };
 }

@@ -132,8 +132,8 @@ function whyLine(notification: Notification, openFor: string): { lead: string; t
 }
 
 /** The account's name: the directory's when it knows one, else what the finding says; undefined when neither. */
-export function accountNameOf(finding: FindingSnapshot, notification: Notification): string | undefined {
-  const name = notification.accountName ?? finding.accountName;
+export function accountNameOf(finding: FindingSnapshot, notification?: Notification): string | undefined {
+  const name = notification?.accountName ?? finding.accountName;
   return name ? clean(name, LIMITS.short) : undefined;
 }
 

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, DEFAULT_POLICY_DOCUMENT, validatePolicy } from '../../src/core/policy.js';
+import { canonicalJson, fingerprintIn, policyDocumentValue, policyFingerprint, policyMismatch } from '../../src/core/policy-fingerprint.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('canonical JSON', () => {
+  it('sorts keys at every depth, keeps array order, leaves out undefined members and white space', () => {
+    expect(canonicalJson({ b: [3, { z: 1, a: undefined, m: 'x' }], a: null, c: true })).toBe('{"a":null,"b":[3,{"m":"x","z":1}],"c":true}');
+  });
+
+  it('escapes strings as JSON does', () => {
+    expect(canonicalJson({ 'k"\n': 'é\u2028"' })).toBe(JSON.stringify({ 'k"\n': 'é\u2028"' }));
+  });
+});
+
+describe("the policy's fingerprint", () => {
+  it('is the same for the same rules written in another order and units', () => {
+    const rewritten = validatePolicy({
+      rules: [
+        {
+          notify: { resolved: false, every: '360h', after: '0m', to: ['security-team@example.com'] },
+          match: { standards: ['CIS', 'fsbp'], products: ['GuardDuty', 'inspector', 'securityhub'], severities: ['critical', 'high'] },
+          name: 'critical-and-high',
+        },
+      ],
+      sender: 'sechub-alerts@example.com',
+    });
+
+    expect(policyFingerprint(rewritten, sha256)).toBe(policyFingerprint(DEFAULT_POLICY, sha256));
+  });
+
+  it('changes with any rule', () => {
+    const changed = validatePolicy({ ...DEFAULT_POLICY_DOCUMENT, sender: 'other@example.com' });
+
+    expect(policyFingerprint(changed, sha256)).not.toBe(policyFingerprint(DEFAULT_POLICY, sha256));
+  });
+});
+
+describe('the mismatch warning', () => {
+  const ours = sha256('ours');
+  const theirs = sha256('theirs');
+
+  it('names both fingerprints by 12 hex digits when the deployment runs another policy', () => {
+    expect(policyMismatch(ours, policyDocumentValue(theirs))).toBe(
+      `warning: the policy given (${ours.slice(0, 12)}) differs from the one the deployment runs (${theirs.slice(0, 12)}); this run follows the policy given`,
+    );
+  });
+
+  it('is silent when the policies agree or the deployment keeps no fingerprint', () => {
+    expect(policyMismatch(ours, policyDocumentValue(ours.toUpperCase()))).toBeUndefined();
+    expect(policyMismatch(ours, undefined)).toBeUndefined();
+  });
+
+  it('calls a document it cannot read unreadable', () => {
+    expect(fingerprintIn('{"sha256": 12}')).toBeUndefined();
+    expect(fingerprintIn('not json')).toBeUndefined();
+    expect(policyMismatch(ours, 'null')).toContain('deployment runs (unreadable)');
+  });
+});
