@@ -30,7 +30,7 @@ export type Fault = Answer | 'drop' | 'drop-after' | 'hang';
 /**
  * A local HTTP server on 127.0.0.1 that plays a destination: it records
  * every request, applies queued or computed faults, and otherwise hands
- * the request to `handle`.
+ * the request to `handle` (which may itself forward it, as a faulty proxy).
  */
 export class FakeHttpServer {
   readonly requests: Received[] = [];
@@ -39,14 +39,14 @@ export class FakeHttpServer {
   /** Consulted for each request the queue does not fault, with its 0-based index. */
   faultFor: ((request: Received, index: number) => Fault | undefined) | undefined;
 
-  constructor(private readonly handle: (request: Received) => Answer) {}
+  constructor(private readonly handle: (request: Received) => Answer | Promise<Answer>) {}
 
   /** Starts listening on a free loopback port; resolves to the base URL. */
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
+      request.on('end', async () => {
         const received: Received = {
           method: request.method ?? '',
           url: request.url ?? '',
@@ -64,7 +64,7 @@ export class FakeHttpServer {
           response.writeHead(fault.status, fault.headers).end(fault.body ?? '');
           return;
         }
-        const answer = this.handle(received);
+        const answer = await this.handle(received);
         if (fault === 'drop-after') {
           request.socket.destroy();
           return;
