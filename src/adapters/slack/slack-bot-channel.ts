@@ -54,7 +54,7 @@ export class SlackBotChannel implements Channel {
       return { thread: { channel: answer.channel, ts: answer.ts } };
     }
     // The edit goes first: repeating it is harmless, so a retry after a failed reply never edits twice or replies twice.
-    if (message.notification.kind === 'resolved') await this.markFixed(token, thread, rendered);
+    if (message.notification.kind === 'resolved') await this.markFixed(token, thread, renderSlack({ ...message, thread: undefined }));
     await this.call(token, 'chat.postMessage', thread.channel, { channel: thread.channel, thread_ts: thread.ts, ...posted(rendered) });
     return { thread };
   }

@@ -40,21 +40,19 @@ const KIND_WORDS = { new: '', reminder: 'Reminder · ', resolved: 'Resolved · '
  * Renders a notification as Block Kit: a header with the kind, severity and
  * title; why it was sent; severity, account and the email's other facts as
  * fields; the start of the description; a button to the finding in the
- * Security Hub console; the finding id. Every finding value is escaped (no
- * mention, broadcast or link can come from a finding) and cut to Slack's
- * limits with a visible "…".
+ * Security Hub console; the finding id. A reply in a thread (the message
+ * has a `thread`) is only why it was sent and the button. Every finding
+ * value is escaped (no mention, broadcast or link can come from a finding)
+ * and cut to Slack's limits with a visible "…".
  */
 export function renderSlack(message: ChannelMessage): SlackMessage {
   const view = channelView(message);
+  const text = slackPlain(view.summary, SLACK_LIMITS.text);
+  // A reply in a thread: the first message above it has the facts, so the reply says only what changed.
+  if (message.thread) return { text, blocks: [reasonsOf(view), ...consoleButton(view)] };
   const blocks: SlackBlock[] = [
     { type: 'header', text: plain(`${KIND_WORDS[view.kind] ?? ''}${view.severity} · ${view.title}`, SLACK_LIMITS.headerText) },
-    {
-      type: 'section',
-      text: mrkdwn(
-        view.reasons.map((reason) => `*${reason.lead}* ${slackProse(reason.text, SLACK_LIMITS.sectionText)}`).join('\n'),
-        SLACK_LIMITS.sectionText,
-      ),
-    },
+    reasonsOf(view),
     { type: 'section', fields: fields([{ label: 'Severity', lines: [{ text: view.severity }] }, ...view.facts]) },
   ];
   if (view.description) blocks.push({ type: 'section', text: plain(view.description, SLACK_LIMITS.sectionText) });
@@ -72,7 +70,13 @@ export function renderSlack(message: ChannelMessage): SlackMessage {
       plain(view.footer, SLACK_LIMITS.sectionText),
     ],
   });
-  return { text: slackPlain(view.summary, SLACK_LIMITS.text), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+  return { text, blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}
+
+/** Why it was sent: new, reminder or resolved, and an escalation or an ended snooze. */
+function reasonsOf(view: ChannelView): SlackBlock {
+  const lines = view.reasons.map((reason) => `*${reason.lead}* ${slackProse(reason.text, SLACK_LIMITS.sectionText)}`);
+  return { type: 'section', text: mrkdwn(lines.join('\n'), SLACK_LIMITS.sectionText) };
 }
 
 function consoleButton(view: ChannelView): SlackBlock[] {

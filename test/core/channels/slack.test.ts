@@ -70,6 +70,12 @@ describe('the Slack message', () => {
     expect(JSON.stringify(resolved.blocks)).not.toContain('"style":"primary"');
   });
 
+  it('says in a thread reply only why it was sent, with the button: the first message has the facts', () => {
+    const message = renderSlack({ ...messageOf(INSPECTOR_SAMPLE, 'reminder'), thread: { channel: 'C0123456789', ts: '1.000001' } });
+    expect(message.blocks.map((block) => block.type)).toEqual(['section', 'actions']);
+    expect(message.text).toMatch(/^\[Reminder\] CRITICAL Inspector: /);
+  });
+
   it.each(SAMPLE_FINDINGS.flatMap((finding) => KINDS.map((kind) => [finding.productName, kind] as const)))(
     '%s, %s: Slack would accept it',
     (productName, kind) => {
