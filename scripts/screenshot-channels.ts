@@ -2,31 +2,20 @@
 // docs/channels.md:  npx tsx scripts/screenshot-channels.ts
 // Slack's Block Kit is drawn by the small HTML renderer below (Slack has none to borrow); the Teams card is
 // drawn by Microsoft's Adaptive Cards library, loaded into the page. Needs Chromium at /usr/bin/chromium
-// (or CHROMIUM_PATH). Nothing is fetched: the browser is offline.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// (or CHROMIUM_PATH). Nothing is fetched: every request the page makes is refused.
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { renderSlack, type SlackBlock, type SlackMessage } from '../src/core/channels/slack.js';
 import { renderTeams } from '../src/core/channels/teams.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE, resolvedSample, sampleNotification } from '../src/core/email/samples.js';
 import type { Notification, NotificationKind } from '../src/core/notification.js';
 import type { ChannelMessage } from '../src/core/ports.js';
 import type { FindingSnapshot } from '../src/core/record.js';
+import { launchChromium } from '../test/browser/email-chromium.js';
 
 const OUT = new URL('../docs/channels/', import.meta.url);
 const ADAPTIVE_CARDS = createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.js');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function message(finding: FindingSnapshot, kind: NotificationKind, days: number, extra: Partial<Notification> = {}): ChannelMessage {
   return { notification: { ...sampleNotification(finding, kind, days), ...extra }, finding };
@@ -174,16 +163,10 @@ async function writeShot(page: Page, file: string): Promise<void> {
   process.stdout.write(`docs/channels/${file}\n`);
 }
 
-const userDataDir = await mkdtemp(join(tmpdir(), 'sechub-channel-shots-'));
-const browser = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: FLAGS,
-  headless: true,
-  offline: true,
-  viewport: { width: 760, height: 900 },
-});
+// The tests' Chromium: a fresh profile, every network request refused.
+const browser = await launchChromium();
 try {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
 
   const named = { accountName: 'payments-production' };
   await page.setContent(slackPage(slackMessage(renderSlack(message(GUARDDUTY_SAMPLE, 'new', 0.05, named)), '10:42 AM')));
@@ -210,5 +193,4 @@ try {
   await teamsShot(page, card(message(HOSTILE, 'new', 0.05)), 'teams-hostile.png');
 } finally {
   await browser.close();
-  await rm(userDataDir, { recursive: true, force: true });
 }

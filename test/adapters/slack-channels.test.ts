@@ -9,6 +9,7 @@ import { messageOf } from '../builders/channel-messages.js';
 import { slackHostility } from '../support/chat-safety.js';
 import { json } from '../support/fake-http.js';
 import { FakeSlack, SLACK_TOKEN } from '../support/fake-slack.js';
+import { rejectionOf } from '../support/rejection.js';
 import { VirtualTime } from '../support/virtual-time.js';
 
 /**
@@ -48,15 +49,6 @@ afterEach(() => {
   slack.server.faultFor = undefined;
 });
 
-async function failure(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
-
 describe('a Slack incoming webhook', () => {
   it('posts a message Slack accepts, never unfurled, and returns no thread', async () => {
     // prepare
@@ -76,7 +68,7 @@ describe('a Slack incoming webhook', () => {
     build();
     slack.server.failNext({ status: 400, body: 'invalid_blocks' });
 
-    const error = await failure(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)));
+    const error = await rejectionOf(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
 
     expect(error.transient).toBe(false);
     expect(error.message).toBe('secops-slack: HTTP 400 invalid_blocks: refused');
@@ -103,7 +95,7 @@ describe('a Slack incoming webhook', () => {
     build();
     slack.server.failNext({ status: 429, headers: { 'retry-after': '60' } });
 
-    const error = await failure(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)));
+    const error = await rejectionOf(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
 
     expect(error).toMatchObject({ transient: true, retryAfterMs: 60_000 });
     expect(time.sleeps).toEqual([]);
@@ -113,7 +105,7 @@ describe('a Slack incoming webhook', () => {
     build();
     slack.server.faultFor = () => ({ status: 502 });
 
-    const error = await failure(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)));
+    const error = await rejectionOf(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
 
     expect(error.transient).toBe(true);
     expect(slack.server.requests).toHaveLength(4);
@@ -124,7 +116,7 @@ describe('a Slack incoming webhook', () => {
     build(300);
     slack.server.faultFor = () => 'hang';
 
-    const error = await failure(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)));
+    const error = await rejectionOf(channel('secops-slack').deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
     expect(error.transient).toBe(true);
     expect(error.message).toContain('no answer within 300 ms');
   }, 10_000);
@@ -184,7 +176,7 @@ describe('a Slack bot', () => {
   ])('%s: refused for good with Slack’s error code', async (name, code) => {
     build();
 
-    const error = await failure(channel(name).deliver(messageOf(GUARDDUTY_SAMPLE)));
+    const error = await rejectionOf(channel(name).deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
 
     expect(error.transient).toBe(false);
     expect(error.message).toBe(`${name}: Slack chat.postMessage: ${code}`);

@@ -13,6 +13,7 @@ import { messageOf } from '../builders/channel-messages.js';
 import { LOCAL_CREDENTIALS } from '../support/dynamodb-local.js';
 import { FakeHttpServer } from '../support/fake-http.js';
 import { type Moto, motoAvailable, motoData, motoMissingMessage, startMoto } from '../support/moto.js';
+import { rejectionOf } from '../support/rejection.js';
 
 /**
  * The SNS channel against moto's server mode: standard and FIFO topics,
@@ -158,12 +159,8 @@ describe.skipIf(!motoAvailable)(motoAvailable ? 'an SNS topic' : `an SNS topic â
   });
 
   it('refuses for good to publish to a topic that does not exist', async () => {
-    const error = await channels
-      .get('gone')!
-      .deliver(messageOf(GUARDDUTY_SAMPLE))
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeliveryError);
+    const error = await rejectionOf(channels.get('gone')!.deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
     expect(error).toMatchObject({ transient: false, destination: 'gone' });
-    expect((error as Error).message).toMatch(/^gone: SNS refused the message: NotFound/);
+    expect(error.message).toMatch(/^gone: SNS refused the message: NotFound/);
   });
 });

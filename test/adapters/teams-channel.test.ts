@@ -7,6 +7,7 @@ import { ConfigurationError, DeliveryError } from '../../src/core/errors.js';
 import { KINDS, messageOf } from '../builders/channel-messages.js';
 import { json } from '../support/fake-http.js';
 import { envelopeProblem, FakeTeams } from '../support/fake-teams.js';
+import { rejectionOf } from '../support/rejection.js';
 import { VirtualTime } from '../support/virtual-time.js';
 
 /** The Teams channel against a local Workflows webhook that validates every card with Microsoft's library. */
@@ -62,20 +63,14 @@ describe('a Teams Workflows webhook', () => {
   it('is refused for good when the flow refuses the request', async () => {
     teams.server.failNext(json(400, { error: { code: 'InvalidRequestContent' } }));
 
-    const error = await channel()
-      .deliver(messageOf(GUARDDUTY_SAMPLE))
-      .catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(DeliveryError);
+    const error = await rejectionOf(channel().deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
     expect(error).toMatchObject({ transient: false, message: 'platform-teams: HTTP 400: refused' });
   });
 
   it('is refused for good with a wrong signature, and the message does not carry the URL', async () => {
     const wrong = teams.webhookUrl.replace(/sig=[^&]+/, 'sig=NotTheSignature');
 
-    const error = (await channel(wrong)
-      .deliver(messageOf(GUARDDUTY_SAMPLE))
-      .catch((e: unknown) => e)) as DeliveryError;
+    const error = await rejectionOf(channel(wrong).deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
 
     expect(error).toMatchObject({ transient: false, message: 'platform-teams: HTTP 401: refused' });
     expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain('NotTheSignature');
@@ -91,12 +86,11 @@ describe('a Teams Workflows webhook', () => {
   });
 
   it('refuses to post to a URL in the secret that is not https, naming the secret and not the URL', async () => {
-    const error = await channel('http://teams.example.com/workflows/abc?sig=PlainHttpSig')
-      .deliver(messageOf(GUARDDUTY_SAMPLE))
-      .catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toBe(
+    const error = await rejectionOf(
+      channel('http://teams.example.com/workflows/abc?sig=PlainHttpSig').deliver(messageOf(GUARDDUTY_SAMPLE)),
+      ConfigurationError,
+    );
+    expect(error.message).toBe(
       'destination "platform-teams": the URL in secret TEAMS_WEBHOOK: expected an https URL (http only to a loopback address: 127.0.0.0/8, ::1 or localhost)',
     );
     expect(teams.server.requests).toHaveLength(0);

@@ -6,6 +6,7 @@ import { destinationsSchema } from '../../src/core/destinations.js';
 import { GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE } from '../../src/core/email/samples.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import { hostileFindings, messageOf } from '../builders/channel-messages.js';
+import { rejectionOf } from '../support/rejection.js';
 import { VirtualTime } from '../support/virtual-time.js';
 import { WebhookConsumer } from '../support/webhook-consumer.js';
 
@@ -84,9 +85,8 @@ describe('a signed webhook', () => {
     const siem = channel();
     skewSeconds = 301;
 
-    const error = await siem.deliver(messageOf(GUARDDUTY_SAMPLE)).catch((e: unknown) => e);
+    const error = await rejectionOf(siem.deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
 
-    expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ transient: false, message: 'siem: HTTP 401: refused' });
     expect(consumer.refused).toBe(1);
   });
@@ -101,10 +101,9 @@ describe('a signed webhook', () => {
     const siem = channel();
     consumer.server.faultFor = () => fault;
 
-    const error = (await siem.deliver(messageOf(GUARDDUTY_SAMPLE)).catch((e: unknown) => e)) as DeliveryError;
+    const error = await rejectionOf(siem.deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
     consumer.server.faultFor = undefined;
 
-    expect(error).toBeInstanceOf(DeliveryError);
     expect(error.transient).toBe(transient);
     expect(error.retryAfterMs).toBe(retryAfterMs);
   });

@@ -93,3 +93,21 @@ export class FakeHttpServer {
 export function json(status: number, value: unknown): Answer {
   return { status, body: JSON.stringify(value), headers: { 'content-type': 'application/json' } };
 }
+
+/** A fake destination: a FakeHttpServer whose requests its `handle` answers, at a base URL known once started. */
+export abstract class LocalReceiver {
+  readonly server = new FakeHttpServer((request) => this.handle(request));
+  protected base = '';
+
+  /** Starts listening; `path` is added to the base URL. */
+  async start(path = ''): Promise<this> {
+    this.base = `${await this.server.start()}${path}`;
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  protected abstract handle(request: Received): Answer | Promise<Answer>;
+}

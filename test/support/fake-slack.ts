@@ -1,4 +1,4 @@
-import { type Answer, FakeHttpServer, json, type Received } from './fake-http.js';
+import { type Answer, json, LocalReceiver, type Received } from './fake-http.js';
 import { slackPayloadError } from './slack-payload.js';
 
 /** A message as the fake Slack keeps it. */
@@ -27,21 +27,10 @@ const WEBHOOK_PATH = '/services/T00000000/B00000000/FakeWebhookSecret000000';
  * the webhook, `{ ok, error }` for the Web API. Faults (429 with
  * Retry-After, 5xx, dropped connections) come from the FakeHttpServer.
  */
-export class FakeSlack {
-  readonly server = new FakeHttpServer((request) => this.handle(request));
+export class FakeSlack extends LocalReceiver {
   readonly posts: SlackPost[] = [];
   readonly channels = new Set(['C0123456789', 'C0999999999']);
-  private base = '';
   private counter = 0;
-
-  async start(): Promise<this> {
-    this.base = await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
 
   get webhookUrl(): string {
     return `${this.base}${WEBHOOK_PATH}`;
@@ -51,7 +40,7 @@ export class FakeSlack {
     return `${this.base}/api`;
   }
 
-  private handle(request: Received): Answer {
+  protected handle(request: Received): Answer {
     const path = request.url.split('?')[0] ?? '';
     if (path === WEBHOOK_PATH) return this.webhook(request);
     if (path.startsWith('/api/')) return this.api(path.slice('/api/'.length), request);

@@ -1,5 +1,5 @@
 import { cardProblems } from './adaptive-cards.js';
-import { type Answer, FakeHttpServer, json, type Received } from './fake-http.js';
+import { type Answer, json, LocalReceiver, type Received } from './fake-http.js';
 
 const WORKFLOW_PATH = '/workflows/0b1c2d3e4f/triggers/manual/paths/invoke';
 const SIGNATURE = 'FakeWorkflowSig000000000000000000000000000';
@@ -11,26 +11,15 @@ const SIGNATURE = 'FakeWorkflowSig000000000000000000000000000';
  * library, answers 202 Accepted, and refuses a malformed envelope or card
  * with 400 and a JSON error, as the flow's trigger does.
  */
-export class FakeTeams {
-  readonly server = new FakeHttpServer((request) => this.handle(request));
+export class FakeTeams extends LocalReceiver {
   /** Every card accepted, in order. */
   readonly cards: Record<string, unknown>[] = [];
-  private base = '';
-
-  async start(): Promise<this> {
-    this.base = await this.server.start();
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
 
   get webhookUrl(): string {
     return `${this.base}${WORKFLOW_PATH}?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${SIGNATURE}`;
   }
 
-  private handle(request: Received): Answer {
+  protected handle(request: Received): Answer {
     const url = new URL(request.url, 'http://localhost');
     if (url.pathname !== WORKFLOW_PATH) return json(404, { error: { code: 'WorkflowNotFound' } });
     if (url.searchParams.get('sig') !== SIGNATURE) return json(401, { error: { code: 'DirectApiAuthorizationRequired' } });

@@ -1,5 +1,5 @@
 import { NOTIFICATION_ID_HEADER, REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, verifySignature } from '../../src/adapters/webhook/signature.js';
-import { type Answer, FakeHttpServer, json, type Received } from './fake-http.js';
+import { type Answer, json, LocalReceiver, type Received } from './fake-http.js';
 
 /** A delivery the consumer accepted. */
 export interface Accepted {
@@ -15,35 +15,30 @@ export interface Accepted {
  * and it keeps each notification once, by X-Sechub-Notification-Id,
  * answering a repeat with 200 as well.
  */
-export class WebhookConsumer {
-  readonly server = new FakeHttpServer((request) => this.handle(request));
+export class WebhookConsumer extends LocalReceiver {
   readonly accepted: Accepted[] = [];
   /** Repeats of a notification already accepted. */
   repeats = 0;
   /** Deliveries refused for their signature. */
   refused = 0;
-  private base = '';
 
   constructor(
     private readonly secret: string,
     /** The receiver's own clock, in Unix seconds. */
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
-  ) {}
-
-  async start(path = '/sechub/in'): Promise<this> {
-    this.base = `${await this.server.start()}${path}`;
-    return this;
+  ) {
+    super();
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
+  override start(path = '/sechub/in'): Promise<this> {
+    return super.start(path);
   }
 
   get url(): string {
     return this.base;
   }
 
-  private handle(request: Received): Answer {
+  protected handle(request: Received): Answer {
     const signature = header(request, SIGNATURE_HEADER);
     if (!signature || !verifySignature(this.secret, request.body, signature, this.nowSeconds(), REPLAY_WINDOW_SECONDS)) {
       this.refused++;

@@ -1,8 +1,8 @@
 import { safeLink, truncate } from '../email/escape.js';
 import { clean } from '../email/view.js';
-import type { FindingFormat, Severity } from '../finding.js';
 import type { NotificationKind } from '../notification.js';
 import type { ChannelMessage } from '../ports.js';
+import type { FindingSnapshot } from '../record.js';
 import { channelView } from './view.js';
 
 /**
@@ -16,31 +16,8 @@ import { channelView } from './view.js';
 
 export const WEBHOOK_DOCUMENT_VERSION = 1;
 
-export interface WebhookFinding {
-  key: string;
-  id: string;
-  format: FindingFormat;
-  account: string;
-  accountName?: string;
-  region: string;
-  partition: string;
-  product: string;
-  productKey: string;
-  productName: string;
-  severity: Severity;
-  open: boolean;
-  title: string;
-  description: string;
-  types: string[];
-  firstObservedAt: string;
-  updatedAt: string;
-  control?: { id: string; standards: string[]; standardIds: string[] };
-  remediation?: { text: string };
-  resources: { type: string; id: string; region?: string }[];
-  resourceCount: number;
-  vulnerabilities: { id: string; packages: { name: string; version?: string; fixedIn?: string }[] }[];
-  count?: number;
-}
+/** The finding as the document gives it: a snapshot's fields, cleaned, with the remediation's text only (its URL, when on AWS, is under `links`). */
+export type WebhookFinding = Omit<FindingSnapshot, 'remediation'> & { remediation?: { text: string } };
 
 export interface WebhookDocument {
   version: typeof WEBHOOK_DOCUMENT_VERSION;
