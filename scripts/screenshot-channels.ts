@@ -1,8 +1,8 @@
 // Renders the Slack and Teams messages of the example findings and screenshots them in headless Chromium for
 // docs/channels.md:  npx tsx scripts/screenshot-channels.ts
 // Slack's Block Kit is drawn by the small HTML renderer below (Slack has none to borrow); the Teams card is
-// drawn by Microsoft's Adaptive Cards library, loaded into the page. Needs Chromium at /usr/bin/chromium
-// (or CHROMIUM_PATH). Nothing is fetched: every request the page makes is refused.
+// drawn by Microsoft's Adaptive Cards library, loaded into the page. Needs the Chromium the browser tests use: Debian's
+// chromium package (or CHROMIUM_PATH). Nothing is fetched: every request the page makes is refused.
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
