@@ -32,6 +32,7 @@ const EXPECTED: Record<string, Expectation> = {
   'deep-fields.json': { findings: 1, invalid: 0 },
   'hostile-text-asff.json': { findings: 3, invalid: 0 },
   'hostile-text-ocsf.json': { findings: 1, invalid: 0 },
+  'hostile-text-chat.json': { findings: 1, invalid: 0 },
   'missing-fields.json': {
     findings: 2,
     invalid: 7,

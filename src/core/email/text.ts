@@ -30,6 +30,7 @@ function spaced(paragraphs: string[]): string[] {
   return paragraphs.flatMap((paragraph, i) => (i === 0 ? [paragraph] : ['', paragraph]));
 }
 
-function lineText(line: FactLine): string {
+/** A fact line as plain text: prefix, value and suffix in brackets. */
+export function lineText(line: FactLine): string {
   return [line.pre, line.text, line.post && `(${line.post})`].filter((part) => part).join(' ');
 }
