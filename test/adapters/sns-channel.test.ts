@@ -80,7 +80,7 @@ describe.skipIf(!motoAvailable)(motoAvailable ? 'an SNS topic' : `an SNS topic â
     // assess
     const [[, body, subject, attributes, groupId]] = (await sent(topics.standard)) as [SentNotification];
     expect(JSON.parse(body)).toEqual(renderWebhookDocument(message));
-    expect(subject).toBe('HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (111122223333, e...');
+    expect(subject).toBe('HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (payments-produc...');
     expect(attributes).toEqual({
       severity: { Type: 'String', Value: 'HIGH' },
       kind: { Type: 'String', Value: 'new' },

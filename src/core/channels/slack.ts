@@ -1,7 +1,7 @@
 import type { Fact, FactLine } from '../email/view.js';
 import type { ChannelMessage } from '../ports.js';
 import { fitSlack, slackCode, slackPlain, slackProse } from './slack-text.js';
-import { type ChannelView, channelView } from './view.js';
+import { CHAT_PREFIX, type ChannelView, channelView } from './view.js';
 
 /** Slack's documented Block Kit limits that a message could reach. */
 export const SLACK_LIMITS = {
@@ -47,7 +47,7 @@ const KIND_WORDS = { new: '', reminder: 'Reminder · ', resolved: 'Resolved · '
  */
 export function renderSlack(message: ChannelMessage): SlackMessage {
   const view = channelView(message);
-  const text = slackPlain(view.summary, SLACK_LIMITS.text);
+  const text = slackPlain(`${CHAT_PREFIX[view.kind]}${view.summary}`, SLACK_LIMITS.text);
   // A reply in a thread: the first message above it has the facts, so the reply says only what changed.
   if (message.thread) return { text, blocks: [reasonsOf(view), ...consoleButton(view)] };
   const blocks: SlackBlock[] = [

@@ -1,5 +1,5 @@
 import { subjectFor } from '../email/render.js';
-import { buildView, clean, type Fact, instant, LIMITS } from '../email/view.js';
+import { buildView, clean, type Fact } from '../email/view.js';
 import type { NotificationKind } from '../notification.js';
 import type { ChannelMessage } from '../ports.js';
 
@@ -11,6 +11,9 @@ const DESCRIPTION_MAX = 600;
  * reader to search for instead: a link cannot be cut.
  */
 export const CONSOLE_URL_MAX = 3000;
+
+/** Chat has no subject threading to keep, so a chat message's one-line text says what kind of message it is. */
+export const CHAT_PREFIX: Record<NotificationKind, string> = { new: '', reminder: '[Reminder] ', resolved: '[Resolved] ' };
 
 /** One sentence of why the message was sent, led by a short bold-worthy phrase. */
 export interface Reason {
@@ -31,7 +34,7 @@ export interface ChannelView {
   severity: string;
   productName: string;
   title: string;
-  /** Why this was sent: new / reminder / resolved, then an escalation or an ended snooze when there is one. */
+  /** Why this was sent, as the email says it: new, reminder, resolved, escalated or snooze ended. */
   reasons: Reason[];
   /** Account (with its name), region, resources, times, product, control and standards. */
   facts: Fact[];
@@ -58,7 +61,7 @@ export function channelView({ notification, finding }: ChannelMessage): ChannelV
     severity: view.severity,
     productName: view.productName,
     title: view.title,
-    reasons: [{ lead: view.whyLead, text: view.why }, ...escalationsOf(notification), ...snoozeOf(notification)],
+    reasons: [{ lead: view.whyLead, text: view.why }],
     facts: view.facts,
     details: view.details,
     description: view.description && clean(view.description.paragraphs.join(' '), DESCRIPTION_MAX),
@@ -67,19 +70,4 @@ export function channelView({ notification, finding }: ChannelMessage): ChannelV
     findingId: view.findingId,
     footer: view.footer.replace(' in this email ', ' in this message '),
   };
-}
-
-function escalationsOf(notification: ChannelMessage['notification']): Reason[] {
-  const steps = (notification.escalations ?? []).slice(0, LIMITS.rules);
-  return steps.map((step) => ({
-    lead: 'Escalated:',
-    text: `open longer than ${clean(step.after, LIMITS.short)} (rule “${clean(step.rule, LIMITS.short)}”).`,
-  }));
-}
-
-function snoozeOf(notification: ChannelMessage['notification']): Reason[] {
-  const snooze = notification.snoozeEnded;
-  if (!snooze) return [];
-  const why = snooze.reason ? ` (“${clean(snooze.reason, LIMITS.title)}”)` : '';
-  return [{ lead: 'Snooze ended:', text: `it was snoozed until ${instant(snooze.until)}${why}.` }];
 }

@@ -112,10 +112,9 @@ function whyLine(notification: Notification, openFor: string): { lead: string; t
     };
   }
   if (escalations && escalations.length > 0 && notification.kind === 'reminder') {
-    const steps = escalations.map(
-      (step) =>
-        `open longer than ${clean(step.after, LIMITS.short)}, so also to ${step.to.map((to) => clean(to, LIMITS.short)).join(', ')}`,
-    );
+    const steps = escalations
+      .slice(0, LIMITS.rules)
+      .map((step) => `open longer than ${clean(step.after, LIMITS.short)} (rule “${clean(step.rule, LIMITS.short)}”)`);
     return { lead: 'Escalated:', text: `still open after ${openFor} (${rules}); ${steps.join('; ')}.` };
   }
   switch (notification.kind) {

@@ -35,7 +35,9 @@ describe('the Slack message', () => {
     expect(slackButtonUrls({ ...message })).toEqual([
       expect.stringMatching(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/securityhub\//),
     ]);
-    expect(message.text).toBe('HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (111122223333, eu-west-1)');
+    expect(message.text).toBe(
+      'HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (payments-production 111122223333, eu-west-1)',
+    );
   });
 
   it('names the account as the directory knows it, over the name in the finding', () => {
@@ -50,12 +52,12 @@ describe('the Slack message', () => {
     [
       'reminder',
       { days: 31, escalations: [{ rule: 'security-team', after: '30d', to: ['ciso@example.com'] }] },
-      '*Escalated:* open longer than 30d (rule “security-team”).',
+      '*Escalated:* still open after 31 days (rule “security-team”); open longer than 30d (rule “security-team”).',
     ],
     [
       'new',
       { snoozeEnded: { until: '2026-02-01T09:00:00Z', reason: 'vendor fix' } },
-      '*Snooze ended:* it was snoozed until 2026-02-01 09:00 UTC (“vendor fix”).',
+      '*Snooze ended:* the snooze until 2026-02-01 09:00 UTC (“vendor fix”) is over',
     ],
   ])('says why, as the email does: %s %o', (kind, extra, expected) => {
     const message = renderSlack(messageOf(INSPECTOR_SAMPLE, kind, extra));

@@ -85,7 +85,7 @@ describe('the SNS notification', () => {
 
     // assess
     expect(JSON.parse(sns.message)).toEqual(example);
-    expect(sns.subject).toBe('HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (111122223333, e...');
+    expect(sns.subject).toBe('HIGH GuardDuty: The EC2 instance i-0abc123def4567890 queried a DGA domain name. (payments-produc...');
     expect(sns.attributes).toEqual({ severity: 'HIGH', kind: 'new', product: 'guardduty', account: '111122223333' });
   });
 
@@ -106,6 +106,6 @@ describe('the SNS notification', () => {
 
   it('spells accents and typographic quotes in ASCII', () => {
     const sns = renderSns(messageOf({ ...GUARDDUTY_SAMPLE, title: 'Café “naïve” 🚨 عربى' }));
-    expect(sns.subject).toBe('HIGH GuardDuty: Cafe "naive" ?? ???? (111122223333, eu-west-1)');
+    expect(sns.subject).toBe('HIGH GuardDuty: Cafe "naive" ?? ???? (payments-production 111122223333, eu-west-1)');
   });
 });
