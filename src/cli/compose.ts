@@ -1,5 +1,7 @@
+import { channelsFor } from '../adapters/channels/channels.js';
 import { readPolicyFile } from '../adapters/files/policy-file.js';
 import { OutboxMailer } from '../adapters/outbox/outbox-mailer.js';
+import { EnvironmentSecrets } from '../adapters/secrets/env-secrets.js';
 import { SmtpMailer } from '../adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
@@ -83,9 +85,12 @@ export async function composeLocal(
   }
   const { store } = state;
   const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
+  // Destinations read their secrets from environment variables named in the policy, at each delivery.
+  const channels = channelsFor(policy.destinations, new EnvironmentSecrets(process.env, policy.destinations));
   const notifier = new Notifier({
     store,
     mailer,
+    channels,
     policy,
     runtime: systemRuntime,
     lookupAccount: policyDirectory(policy.accounts),
@@ -98,8 +103,9 @@ export async function composeLocal(
     store,
     policy,
     dryRun: options.dryRun ?? false,
-    mailerDescription: settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`,
+    mailerDescription: `${settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`}${channels.size > 0 ? `; destinations ${[...channels.keys()].join(', ')}` : ''}`,
     async close() {
+      await Promise.all([...channels.values()].map((channel) => channel.close?.()));
       await mailer.close();
       await state.close();
     },

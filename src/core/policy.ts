@@ -1,4 +1,5 @@
 import type { AccountEntry, AccountInfo } from './account.js';
+import type { Destinations } from './destinations.js';
 import { parseDuration } from './duration.js';
 import { InvalidPolicyError } from './errors.js';
 import type { Finding, Severity } from './finding.js';
@@ -65,7 +66,7 @@ export interface Policy {
   /** AWS Organizations as the live directory, when enabled. */
   organizations?: { ownerTag: string; cacheMs: number };
   /** Destinations other than email, by name: their validated configuration. */
-  destinations: Readonly<Record<string, Readonly<Record<string, unknown>> & { type: string }>>;
+  destinations: Destinations;
   snoozes: Snooze[];
 }
 

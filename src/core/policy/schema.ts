@@ -1,3 +1,4 @@
+import { destinationsSchema } from '../destinations.js';
 import { parseDuration } from '../duration.js';
 import { SEVERITIES, type Severity } from '../finding.js';
 import * as z from '../zod.js';
@@ -173,8 +174,6 @@ function asInstant(value: string | Date): string {
   return (value instanceof Date ? value : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value)).toISOString();
 }
 
-const DESTINATION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 export const policySchema = z.strictObject({
   sender: z.email({ error: 'expected the sender email address' }),
   accounts: z._default(
@@ -184,18 +183,7 @@ export const policySchema = z.strictObject({
     {},
   ),
   organizations: z.optional(organizationsSchema),
-  // Each destination's own fields are validated by the destinations schema, which the policy validation applies.
-  destinations: z._default(
-    z.record(
-      z.string().check(
-        z.regex(DESTINATION_NAME, { error: 'expected destination names of lower-case letters, digits and hyphens' }),
-        z.refine((name) => name !== 'owners' && name !== 'email', { error: '"owners" and "email" cannot name a destination' }),
-      ),
-      z.looseObject({ type: z.string({ error: 'expected a destination type' }) }),
-      { error: 'expected destinations by name' },
-    ),
-    {},
-  ),
+  destinations: z._default(destinationsSchema, {}),
   snoozes: z._default(z.array(snoozeSchema, { error: 'expected a list of snoozes' }), []),
   rules: z.array(ruleSchema, { error: 'expected a list of rules' }).check(z.minLength(1, { error: 'expected at least one rule' })),
 });
