@@ -22,6 +22,12 @@ export interface DueSchedule {
   moment: Date;
   /** Recipients who had a digest of this schedule before: the moment of the last one, and the rules it was for. */
   known: ReadonlyMap<string, { lastSent: Date; rules: readonly string[] }>;
+  /**
+   * The last moment for which every recipient of the schedule was settled
+   * (sent, or skipped as empty): a recipient with nothing sent since then
+   * had nothing to be told, so their period starts there.
+   */
+  settledAt?: Date;
 }
 
 export interface Section {
@@ -144,6 +150,7 @@ interface Group {
   id: string;
   due: DueSchedule;
   rules: DigestRule[];
+  /** Where a period starts when nothing says otherwise: one period back. */
   firstStart: Date;
   digests: Map<string, Accumulator>;
 }
@@ -251,10 +258,17 @@ export class DigestCollector {
     if (digest) return digest;
     const last = group.due.known.get(recipient)?.lastSent;
     if (last && last.getTime() >= group.due.moment.getTime()) return undefined;
-    digest = new Accumulator(recipient, last ?? group.firstStart);
+    digest = new Accumulator(recipient, periodStart(group, last));
     group.digests.set(recipient, digest);
     return digest;
   }
+}
+
+/** The later of the recipient's last digest and the schedule's last settled moment; one period back when neither is known. */
+function periodStart(group: Group, lastSent: Date | undefined): Date {
+  const settled = group.due.settledAt && group.due.settledAt < group.due.moment ? group.due.settledAt : undefined;
+  const start = Math.max(lastSent?.getTime() ?? Number.NEGATIVE_INFINITY, settled?.getTime() ?? Number.NEGATIVE_INFINITY);
+  return Number.isFinite(start) ? new Date(start) : group.firstStart;
 }
 
 /** An address as digests key it: trimmed and lower-cased; undefined when it cannot be one address. */
