@@ -28,6 +28,7 @@ export async function composeLocal(settings: EngineSettings, options: { dryRun?:
   return {
     notifier,
     store,
+    mailer,
     policy,
     dryRun: options.dryRun ?? false,
     mailerDescription: settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`,

@@ -5,9 +5,11 @@ import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js
 import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
+import { type DigestCounts, sendDueDigests } from '../app/digest.js';
 import { Notifier } from '../app/notifier.js';
 import { sweepThenTick } from '../app/scheduled-run.js';
 import { Sweep } from '../app/sweep/sweep.js';
+import { digestRulesOf, ruleAddresses } from '../core/digest/rules.js';
 import { readConfig } from './shared/config.js';
 import { dynamoDbClient } from './shared/dynamodb-client.js';
 import { logger } from './shared/logger.js';
@@ -19,7 +21,9 @@ import { sesClient } from './shared/ses-client.js';
  * sends the reminders and delayed first emails that are due. A sweep that
  * cannot finish before the deadline saves its cursor and the next invocation
  * continues it; a new sweep starts at most every 20 hours, so the schedule may
- * run hourly (prompt continuation, reminders on the hour) without sweeping hourly.
+ * run hourly (prompt continuation, reminders and digests on the hour) without
+ * sweeping hourly. Once the reminders are out, it sends the digests whose
+ * scheduled time has come.
  */
 const config = readConfig(process.env, ['TABLE_NAME', 'POLICY', 'SECURITY_HUB_WRITE_BACK']);
 const SWEEP_EVERY_MS = 20 * 3_600_000;
@@ -30,10 +34,11 @@ const securityHub = createSecurityHubClient({
   onFailedAttempt: (error, operation) => logger.info('Security Hub attempt failed', { operation, error: (error as Error).name }),
 });
 const store = new DynamoDbFindingStore({ client: dynamoDbClient, tableName: config.TABLE_NAME });
+const mailer = new SesMailer({ client: sesClient });
 const writeBack = config.SECURITY_HUB_WRITE_BACK ? new SecurityHubWriteBack(securityHub, (message) => logger.warn(message)) : undefined;
 const notifier = new Notifier({
   store,
-  mailer: new SesMailer({ client: sesClient }),
+  mailer,
   policy: config.POLICY,
   runtime: systemRuntime,
   ...(writeBack
@@ -61,16 +66,39 @@ export const handler = async (_event: unknown, context?: Context) => {
     shouldStop: () => context !== undefined && context.getRemainingTimeInMillis() < reserve,
     onProblem: (message) => logger.warn(message),
   });
-  const run = await sweepThenTick(sweep, { store, notifier }, new Date());
+  const now = new Date();
+  const run = await sweepThenTick(sweep, { store, notifier }, now);
   await writeBack?.flush();
+  const digests = run.ticked ? await sendDigests(now) : undefined;
   const { done, skipped, resumed, groups, totals } = run.sweep;
   const result = {
     sweep: { done, skipped, resumed, strategies: groups.map((g) => `${g.api}:${g.strategy}`), ...totals },
     ticked: run.ticked,
     counts: run.counts,
+    ...(digests ? { digests } : {}),
     calls: source.calls - callsBefore,
     throttled: source.throttled - throttledBefore,
   };
   logger.info('daily run', result);
   return result;
 };
+
+/** The digests due at `now`; none while the policy has no digest rules. */
+async function sendDigests(now: Date): Promise<DigestCounts | undefined> {
+  const rules = digestRulesOf(config.POLICY);
+  if (rules.length === 0) return undefined;
+  return sendDueDigests(
+    {
+      store,
+      mailer,
+      runtime: systemRuntime,
+      sender: config.POLICY.sender,
+      rules,
+      recipientsOf: ruleAddresses,
+      accountNameOf: () => undefined,
+      consoleRegion: process.env.AWS_REGION,
+      onProblem: (message) => logger.warn(message),
+    },
+    now,
+  );
+}
