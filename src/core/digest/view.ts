@@ -6,6 +6,7 @@ import { clean, LIMITS, ruleList } from '../email/view.js';
 import { SEVERITIES } from '../finding.js';
 import type { Digest, Section } from './content.js';
 import type { DigestItem, SectionCounts } from './items.js';
+import { wallClockMs } from './zoned-time.js';
 
 /**
  * Everything a digest email shows, in order: cleaned (one line, no control
@@ -191,27 +192,14 @@ function scheduleText(digest: Digest): string {
   return every === '1w' ? `every ${weekday ?? 'monday'} at ${at} ${timeZone}` : `every day at ${at} ${timeZone}`;
 }
 
-const localFormats = new Map<string, Intl.DateTimeFormat>();
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "Mon 5 Jan 2026 08:00" on the zone's clock; without year or time on request. */
 export function localTime(instant: Date, timeZone: string, show: { year?: boolean; time?: boolean } = {}): string {
-  let format = localFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    localFormats.set(timeZone, format);
-  }
   if (Number.isNaN(instant.getTime())) return 'an unknown time';
-  const parts: Record<string, string> = {};
-  for (const part of format.formatToParts(instant)) parts[part.type] = part.value;
-  const date = `${parts.weekday} ${parts.day} ${parts.month}${show.year === false ? '' : ` ${parts.year}`}`;
-  return show.time === false ? date : `${date} ${parts.hour}:${parts.minute}`;
+  const wall = new Date(wallClockMs(instant.getTime(), timeZone));
+  const date = `${DAY_NAMES[wall.getUTCDay()]} ${wall.getUTCDate()} ${MONTH_NAMES[wall.getUTCMonth()]}${show.year === false ? '' : ` ${wall.getUTCFullYear()}`}`;
+  const time = `${String(wall.getUTCHours()).padStart(2, '0')}:${String(wall.getUTCMinutes()).padStart(2, '0')}`;
+  return show.time === false ? date : `${date} ${time}`;
 }

@@ -45,8 +45,8 @@ export function canonicalTimeZone(name: string): string | undefined {
   }
 }
 
-/** The zone's wall clock at an instant, as if that wall clock were UTC (whole seconds). */
-function wallClockMs(instantMs: number, timeZone: string): number {
+/** The zone's wall clock at an instant, as if that wall clock were UTC (whole seconds): read it with the getUTC… methods. */
+export function wallClockMs(instantMs: number, timeZone: string): number {
   const parts: Record<string, string> = {};
   for (const part of formatOf(timeZone).formatToParts(instantMs)) parts[part.type] = part.value;
   const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
