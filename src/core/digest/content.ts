@@ -271,8 +271,11 @@ function periodStart(group: Group, lastSent: Date | undefined): Date {
   return Number.isFinite(start) ? new Date(start) : group.firstStart;
 }
 
+/** One address and nothing else: no white space, control character, second "@", list separator or angle bracket (and no "|", which separates a document id's parts). */
+const ONE_ADDRESS = /^[^\s\p{Cc}@|<>",;]+@[^\s\p{Cc}@|<>",;]+$/u;
+
 /** An address as digests key it: trimmed and lower-cased; undefined when it cannot be one address. */
 export function recipientKey(address: string): string | undefined {
   const key = address.trim().toLowerCase();
-  return /^[^\s@|<>",;]+@[^\s@|<>",;]+$/.test(key) ? key : undefined;
+  return ONE_ADDRESS.test(key) ? key : undefined;
 }

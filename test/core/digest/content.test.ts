@@ -190,6 +190,21 @@ describe('several rules and recipients', () => {
     expect(totals).toEqual({ 'alice@example.com': 1, 'bob@example.com': 2, 'secops@example.com': 3 });
   });
 
+  it('ignores what the policy gives that is not one address: line breaks, control characters, lists', () => {
+    const records = [collectedRecord({ id: 'a', collected: { daily: { since: IN_PERIOD } } })];
+    const digests = digestsOf(records, {
+      rules: [rule('daily')],
+      recipientsOf: () => [
+        'ok@example.com',
+        'a@example.com\r\nBcc: victim@evil.example',
+        'b@example.com\u0000',
+        'c@example.com, d@example.com',
+        'e|f@example.com',
+      ],
+    });
+    expect(digests.map((d) => d.recipient)).toEqual(['ok@example.com']);
+  });
+
   it('makes one digest per schedule for a recipient of rules on two schedules', () => {
     const records = [collectedRecord({ id: 'a', collected: { daily: { since: IN_PERIOD }, weekly: { since: IN_PERIOD } } })];
     const digests = digestsOf(records, {
