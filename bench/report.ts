@@ -115,6 +115,17 @@ export function summaryRows(results: Results, sweep: SweepLine[]): Row[] {
     c.ratio === null ? '' : verdict(c.ratio <= TARGETS.costRatio),
   ]);
   for (const line of sweep) rows.push([`daily sweep, ${int(line.tracked)} tracked`, sweepResult(line), '', '']);
+  const d = results.digest;
+  rows.push(
+    d
+      ? [
+          `digests, ${int(d.tracked)} tracked for ${int(d.recipients)} recipients`,
+          `${fixed(d.seconds, 1)} s, peak ${int(d.peakMb)} MiB`,
+          `≤ ${TARGETS.digestSeconds} s, ≤ ${TARGETS.digestPeakMb} MiB`,
+          verdict(d.seconds <= TARGETS.digestSeconds && d.peakMb <= TARGETS.digestPeakMb),
+        ]
+      : ['digests', 'not measured', `≤ ${TARGETS.digestSeconds} s, ≤ ${TARGETS.digestPeakMb} MiB`, ''],
+  );
   return rows;
 }
 

@@ -1,4 +1,5 @@
 import type { LambdaResults } from './cold-start.js';
+import type { DigestResult } from './digest.js';
 import type { Spread } from './measure.js';
 import type { ThroughputResult } from './throughput.js';
 import type { TickResult } from './tick.js';
@@ -15,6 +16,8 @@ export interface Results {
   render: { microsPerEmail: number | null; microsPerEmailSpread: Spread | null };
   lambda: LambdaResults | null;
   cost: { perMillionFindingsUsd: number | null; seedDesignPerMillionUsd: number | null; ratio: number | null };
+  /** Every recipient's digest built, rendered and sent from a store of tracked findings, one run. */
+  digest: DigestResult | null;
 }
 
 /** The targets the project set for itself (why these: docs/benchmarks.md). */
@@ -24,6 +27,10 @@ export const TARGETS = {
   /** A bundle's load adds at most this many times a bare `node` start measured in the same run. */
   initRatio: 3,
   costRatio: 0.05,
+  /** All digests of 100,000 tracked findings for 1,000 recipients, in at most this many seconds… */
+  digestSeconds: 60,
+  /** …and this many MiB of resident memory. */
+  digestPeakMb: 512,
 } as const;
 
 /** A measurement that is missing, and why. */

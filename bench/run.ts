@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LambdaResults, lambdaFunctions, measureColdStart } from './cold-start.js';
 import { type CostReport, measureCost } from './cost-run.js';
+import { type DigestDetail, measureDigest } from './digest.js';
 import { writeDocs } from './docs.js';
 import { log, mapSpread, round, type Spread } from './measure.js';
 import { loadOptional } from './optional.js';
@@ -26,6 +27,7 @@ const THROUGHPUT_RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TICK_RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const COLD_START_RUNS = 20;
 const SWEEP_SIZES = [1_000, 10_000, 100_000];
+const DIGEST_RECIPIENTS = 1_000;
 
 interface RenderMeasurement {
   microsPerEmail: number;
@@ -48,7 +50,9 @@ const results: Results = {
   render: { microsPerEmail: null, microsPerEmailSpread: null },
   lambda: null,
   cost: { perMillionFindingsUsd: null, seedDesignPerMillionUsd: null, ratio: null },
+  digest: null,
 };
+let digest: DigestDetail | undefined;
 
 try {
   log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load ${machine.loadAtStart}`);
@@ -86,6 +90,14 @@ try {
     }
   } else gaps.push({ what: 'daily sweep (calls and seconds against tracked findings)', reason: sweeper.reason });
 
+  try {
+    const measured = await measureDigest(workspace, { tracked: FINDINGS, recipients: DIGEST_RECIPIENTS, now });
+    results.digest = measured.result;
+    digest = measured.detail;
+  } catch (error) {
+    gaps.push({ what: 'digests', reason: (error as Error).message.split('\n')[0]! });
+  }
+
   const rounded = roundResults(results);
   writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(rounded, null, 2)}\n`);
   const rows = summaryRows(rounded, sweep);
@@ -100,6 +112,7 @@ try {
     coldStart: coldStart?.detail,
     cost: 'reason' in cost ? undefined : cost,
     sweep,
+    digest,
     templateBytes,
     minutes: (performance.now() - started) / 60_000,
     date: now,
@@ -137,6 +150,7 @@ function roundResults(r: Results): Results {
       seedDesignPerMillionUsd: r.cost.seedDesignPerMillionUsd === null ? null : round(r.cost.seedDesignPerMillionUsd, 3),
       ratio: r.cost.ratio === null ? null : round(r.cost.ratio, 3),
     },
+    digest: r.digest && { ...r.digest, seconds: round(r.digest.seconds, 3), peakMb: round(r.digest.peakMb, 3) },
   };
 }
 

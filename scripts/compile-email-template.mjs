@@ -1,8 +1,10 @@
-// Compiles the email layout (MJML) into a small TypeScript module that the
-// core fills at run time, so MJML never ships in a bundle.
+// Compiles the email layouts (MJML) into small TypeScript modules that the
+// core fills at run time, so MJML never ships in a bundle: the notification
+// email (email.mjml → template.generated.ts) and the digest
+// (digest.mjml → digest-template.generated.ts), both in src/core/email/.
 //
-//   node scripts/compile-email-template.mjs          writes src/core/email/template.generated.ts
-//   node scripts/compile-email-template.mjs --check  exits 1 when that file is out of date
+//   node scripts/compile-email-template.mjs          writes the generated modules
+//   node scripts/compile-email-template.mjs --check  exits 1 when one is out of date
 //
 // Each {{placeholder}} is classified by where it sits in the compiled HTML
 // (text, quoted attribute, href, colour in a style), and the run time escapes
@@ -12,28 +14,36 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import mjml2html from 'mjml';
 
-const SOURCE = fileURLToPath(new URL('../src/core/email/email.mjml', import.meta.url));
-const TARGET = fileURLToPath(new URL('../src/core/email/template.generated.ts', import.meta.url));
+const EMAIL_DIR = new URL('../src/core/email/', import.meta.url);
+
+/** Each layout: its MJML source, the module it compiles to, and the constant that module exports. */
+export const TEMPLATES = [
+  { source: 'email.mjml', target: 'template.generated.ts', constant: 'EMAIL_TEMPLATE', what: "The notification email's layout" },
+  { source: 'digest.mjml', target: 'digest-template.generated.ts', constant: 'DIGEST_TEMPLATE', what: "The digest email's layout" },
+];
+const [NOTIFICATION] = TEMPLATES;
+const pathOf = (name) => fileURLToPath(new URL(name, EMAIL_DIR));
 
 const COLOUR_ATTRIBUTES = new Set(['style', 'bgcolor', 'color', 'border-color']);
 const FORBIDDEN_ATTRIBUTES = /^(on|src$|srcset$|action$|formaction$|background$|poster$|data$)/;
 const RAW_TEXT = new Set(['style', 'script', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 const TOKEN = /^\{\{([#^/]?)\s*([A-Za-z][A-Za-z0-9]*|\.)\s*\}\}/;
 
-/** Compiles MJML source to the text of the generated TypeScript module. */
-export async function compileEmailTemplate(source = readFileSync(SOURCE, 'utf8')) {
-  const { html } = await mjml2html(source, {
+/** Compiles MJML source (by default the layout's own file) to the text of the layout's generated TypeScript module. */
+export async function compileEmailTemplate(source, template = NOTIFICATION) {
+  const mjml = source ?? readFileSync(pathOf(template.source), 'utf8');
+  const { html } = await mjml2html(mjml, {
     validationLevel: 'strict',
     minify: true,
     minifyOptions: { minifyCss: false },
     keepComments: false,
   });
   const nodes = parseTemplate(compact(html));
-  return `// Generated from email.mjml by scripts/compile-email-template.mjs (npm run build:email). Do not edit.
+  return `// Generated from ${template.source} by scripts/compile-email-template.mjs (npm run build:email). Do not edit.
 import type { TemplateNode } from './template.js';
 
-/** The notification email's layout, compiled from MJML: literal HTML, slots [context, name] and sections. */
-export const EMAIL_TEMPLATE: readonly TemplateNode[] = [
+/** ${template.what}, compiled from MJML: literal HTML, slots [context, name] and sections. */
+export const ${template.constant}: readonly TemplateNode[] = [
 ${serialize(nodes, '  ')}];
 `;
 }
@@ -184,19 +194,21 @@ function fail(html, at, message) {
 }
 
 async function main() {
-  const generated = await compileEmailTemplate();
-  if (process.argv.includes('--check')) {
+  for (const template of TEMPLATES) {
+    const generated = await compileEmailTemplate(undefined, template);
+    if (!process.argv.includes('--check')) {
+      writeFileSync(pathOf(template.target), generated);
+      continue;
+    }
     let current = '';
     try {
-      current = readFileSync(TARGET, 'utf8');
+      current = readFileSync(pathOf(template.target), 'utf8');
     } catch {}
     if (current !== generated) {
-      process.stderr.write('src/core/email/template.generated.ts is out of date with email.mjml: run "npm run build:email".\n');
+      process.stderr.write(`src/core/email/${template.target} is out of date with ${template.source}: run "npm run build:email".\n`);
       process.exitCode = 1;
     }
-    return;
   }
-  writeFileSync(TARGET, generated);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -1,10 +1,12 @@
 // Renders the example emails and screenshots them in headless Chromium for
-// docs/email.md:  npx tsx scripts/screenshot-emails.ts
+// docs/email.md and docs/digest.md:  npx tsx scripts/screenshot-emails.ts
 // Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { renderDigest } from '../src/core/digest/render.js';
+import { sampleDigest } from '../src/core/digest/samples.js';
 import { renderEmail } from '../src/core/email/render.js';
 import { resolvedSample, SAMPLES, sampleNotification } from '../src/core/email/samples.js';
 import type { NotificationKind } from '../src/core/notification.js';
@@ -43,6 +45,23 @@ const shots: Shot[] = [
   { file: 'inspector-new-dark.png', finding: SAMPLES.inspector, kind: 'new', days: 0.05, width: 600, dark: true },
 ];
 
+/** The sample digest: on a desktop, on a phone, and in dark mode. */
+const digestShots: Omit<Shot, 'finding' | 'kind' | 'days'>[] = [
+  { file: 'digest.png', width: 600 },
+  { file: 'digest-phone.png', width: 375 },
+  { file: 'digest-dark.png', width: 600, dark: true },
+];
+
+const pages = [
+  ...shots.map((shot) => ({
+    ...shot,
+    html: () =>
+      renderEmail({ finding: shot.finding, notification: sampleNotification(shot.finding, shot.kind, shot.days), sender: 'x@example.com' })
+        .html,
+  })),
+  ...digestShots.map((shot) => ({ ...shot, html: () => renderDigest({ digest: sampleDigest(), sender: 'x@example.com' }).html })),
+];
+
 const userDataDir = await mkdtemp(join(tmpdir(), 'sechub-email-shots-'));
 const browser = await chromium.launchPersistentContext(userDataDir, {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -52,16 +71,11 @@ const browser = await chromium.launchPersistentContext(userDataDir, {
   offline: true,
 });
 try {
-  for (const shot of shots) {
+  for (const shot of pages) {
     const page = await browser.newPage();
     await page.emulateMedia({ colorScheme: shot.dark ? 'dark' : 'light' });
     await page.setViewportSize({ width: shot.width, height: 800 });
-    const email = renderEmail({
-      finding: shot.finding,
-      notification: sampleNotification(shot.finding, shot.kind, shot.days),
-      sender: 'x@example.com',
-    });
-    await page.setContent(email.html);
+    await page.setContent(shot.html());
     await writeFile(new URL(shot.file, OUT), await page.screenshot({ fullPage: true }));
     await page.close();
     process.stdout.write(`docs/emails/${shot.file}\n`);

@@ -87,13 +87,14 @@ export async function composeLocal(
   const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
   // Destinations read their secrets from environment variables named in the policy, at each delivery.
   const channels = channelsFor(policy.destinations, new EnvironmentSecrets(process.env, policy.destinations));
+  const lookupAccount = policyDirectory(policy.accounts);
   const notifier = new Notifier({
     store,
     mailer,
     channels,
     policy,
     runtime: systemRuntime,
-    lookupAccount: policyDirectory(policy.accounts),
+    lookupAccount,
     dryRun: options.dryRun,
     baseline: options.baseline,
     afterSend: options.afterSend,
@@ -101,6 +102,8 @@ export async function composeLocal(
   return {
     notifier,
     store,
+    mailer,
+    lookupAccount,
     policy,
     dryRun: options.dryRun ?? false,
     mailerDescription: `${settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`}${channels.size > 0 ? `; destinations ${[...channels.keys()].join(', ')}` : ''}`,

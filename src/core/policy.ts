@@ -1,5 +1,6 @@
 import type { AccountEntry, AccountInfo } from './account.js';
 import type { Destinations } from './destinations.js';
+import type { DigestSettings } from './digest/schedule.js';
 import { parseDuration } from './duration.js';
 import { InvalidPolicyError } from './errors.js';
 import type { Finding, Severity } from './finding.js';
@@ -45,8 +46,8 @@ export interface Rule {
     everyMs: number | null;
     resolved: boolean;
     escalate: EscalationStep[];
-    /** The digest schedule's document, for a rule that collects findings into a digest instead of notifying each. */
-    digest?: Readonly<Record<string, unknown>>;
+    /** For a rule that collects findings into a digest instead of notifying each: its schedule and limits. */
+    digest?: DigestSettings;
   };
 }
 

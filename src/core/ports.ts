@@ -81,7 +81,7 @@ export interface Email {
   subject: string;
   html: string;
   text: string;
-  /** Extra headers, at least X-Sechub-Finding-Id and X-Sechub-Notification. */
+  /** Extra headers: X-Sechub-Notification always; X-Sechub-Finding-Id for a finding's email, X-Sechub-Digest-* for a digest. */
   headers: Record<string, string>;
   /** The conversation the email belongs to (every email about one finding is one); none for an email that starts no thread. */
   thread?: EmailThread;

@@ -10,6 +10,7 @@ import type { FindingSnapshot } from '../../src/core/record.js';
 import { asff, normalized } from '../builders/asff.js';
 import { fixture } from '../support/fixtures.js';
 import { chromiumAvailable, chromiumMissingMessage, launchChromium } from './email-chromium.js';
+import { type WatchedPage, watchedPage } from './watched-page.js';
 
 const KINDS: NotificationKind[] = ['new', 'reminder', 'resolved'];
 /** A desktop reading pane and a small phone. */
@@ -76,9 +77,6 @@ const HOSTILE: FindingSnapshot = {
   types: ['TTPs/<script>alert("type")</script>'],
 };
 
-const FORBIDDEN_ELEMENTS =
-  'body script, img, iframe, svg, math, object, embed, form, input, button, marquee, video, audio, base, b, meta[http-equiv="refresh" i]';
-
 if (!chromiumAvailable) {
   if (process.env.CI === 'true') {
     it('runs the browser tests in CI', () => {
@@ -92,24 +90,14 @@ if (!chromiumAvailable) {
 
 describe.runIf(chromiumAvailable)('the email in headless Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let watched: WatchedPage;
   let page: Page;
-  let dialogs: string[];
-  let errors: string[];
   let templateStyles: number;
 
   beforeAll(async () => {
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    dialogs = [];
-    errors = [];
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.addInitScript(() => {
-      (window as unknown as { __pwned?: unknown }).__pwned = undefined;
-    });
+    watched = await watchedPage(browser);
+    page = watched.page;
     await show(
       renderEmail({ finding: GUARDDUTY_SAMPLE, notification: sampleNotification(GUARDDUTY_SAMPLE, 'new'), sender: 's@example.com' }).html,
       SCREENS[0],
@@ -121,13 +109,7 @@ describe.runIf(chromiumAvailable)('the email in headless Chromium', () => {
     await browser?.close();
   });
 
-  async function show(html: string, screen: (typeof SCREENS)[number]): Promise<void> {
-    await page.setViewportSize({ width: screen.width, height: screen.height });
-    browser.requests.length = 0;
-    dialogs.length = 0;
-    errors.length = 0;
-    await page.setContent(html, { waitUntil: 'load' });
-  }
+  const show = (html: string, screen: (typeof SCREENS)[number]) => watched.show(html, screen);
 
   /** What a reader sees on the first screen, and whether anything overflows sideways. */
   function firstScreen() {
@@ -158,20 +140,7 @@ describe.runIf(chromiumAvailable)('the email in headless Chromium', () => {
     });
   }
 
-  async function expectNothingInjected(): Promise<void> {
-    expect(dialogs).toEqual([]);
-    expect(errors).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    expect(await page.locator(FORBIDDEN_ELEMENTS).count()).toBe(0);
-    expect(await page.locator('style').count()).toBe(templateStyles);
-    const handlers = await page.evaluate(() =>
-      [...document.querySelectorAll('*')].flatMap((el) => el.getAttributeNames().filter((name) => name.startsWith('on'))),
-    );
-    expect(handlers).toEqual([]);
-    const hrefs = await page.evaluate(() => [...document.querySelectorAll('[href]')].map((el) => el.getAttribute('href')));
-    for (const href of hrefs) expect(href).toMatch(/^https:\/\/([a-z0-9-]+\.)*(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)\//);
-    expect(browser.requests).toEqual([]);
-  }
+  const expectNothingInjected = () => watched.expectNothingInjected(templateStyles);
 
   async function expectReadableAtAGlance(finding: FindingSnapshot): Promise<void> {
     const seen = await firstScreen();

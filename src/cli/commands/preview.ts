@@ -9,7 +9,8 @@ import { recipientsOf } from '../../core/policy/recipients.js';
 import { matchingRules, type Policy } from '../../core/policy.js';
 import { command, DONE } from '../command.js';
 import { loadPolicy } from '../compose.js';
-import { CONFIG_OPTION, configPath, parseInstant } from '../options.js';
+import { previewLocalDigest } from '../digests.js';
+import { CONFIG_OPTION, configPath, DEFAULT_STATE, parseInstant } from '../options.js';
 import { reportInvalid } from '../report.js';
 import { UsageError } from '../usage-error.js';
 
@@ -17,11 +18,15 @@ const KINDS: readonly NotificationKind[] = ['new', 'reminder', 'resolved'];
 
 export const previewCommand = command({
   name: 'preview',
-  summary: 'render the email for the first finding in a file',
-  usage: '[options] INPUT',
+  summary: 'render the email for the first finding in a file, or a digest',
+  usage: '[options] INPUT | --digest [options]',
   description: `Renders the email for the first finding in INPUT (a file, a directory, or "-"
 for standard input; any form "process" reads) and prints its HTML. Nothing is
-sent or recorded: for designing the email and for tuning a policy.`,
+sent or recorded: for designing the email and for tuning a policy.
+
+With --digest it renders instead a digest from the current state: the one for
+--recipient (default: the first address) at the latest scheduled time of the
+policy's digest rules, whether or not it was sent.`,
   options: {
     out: { type: 'string', value: 'FILE', help: 'write to FILE instead of standard output' },
     text: { type: 'boolean', default: false, help: 'the plain-text part, after a "Subject:" line, instead of the HTML' },
@@ -35,24 +40,43 @@ sent or recorded: for designing the email and for tuning a policy.`,
       help: 'policy whose matching rules the email names (default\n./sechub-alerts.yaml if present, else the built-in policy)',
     },
     now: { type: 'string', value: 'TIME', help: 'render as of this ISO-8601 time (default: now)' },
+    digest: { type: 'boolean', default: false, help: "render a digest from the state file instead of a finding's email" },
+    recipient: { type: 'string', value: 'ADDRESS', help: 'with --digest: whose digest (default: the first address)' },
+    state: { type: 'string', value: 'FILE', help: 'with --digest: state database (default .sechub-alerts/state.db)' },
   },
-  positionals: { min: 1, max: 1, what: 'INPUT' },
-  notes: 'Exit codes: 0 rendered; 1 no finding in INPUT; 2 bad usage or invalid policy.',
+  positionals: { min: 0, max: 1, what: 'INPUT' },
+  notes: 'Exit codes: 0 rendered; 1 no finding in INPUT (no digest to render); 2 bad usage or invalid policy.',
   async run(values, positionals) {
     if (values.kind !== undefined && !KINDS.includes(values.kind as NotificationKind))
       throw new UsageError(`--kind: expected new, reminder or resolved, got "${values.kind}"`);
+    if (values.digest ? positionals.length > 0 || values.kind !== undefined : positionals.length !== 1)
+      throw new UsageError(values.digest ? '--digest takes no INPUT and no --kind' : 'preview takes exactly one INPUT (or --digest)');
+    if (!values.digest && (values.recipient !== undefined || values.state !== undefined))
+      throw new UsageError('--recipient and --state go with --digest');
     const now = values.now === undefined ? new Date() : parseInstant(values.now, '--now');
     const policy = await loadPolicy(configPath(values.config));
-    const finding = await firstFinding(positionals[0]!);
-    const kind = (values.kind as NotificationKind | undefined) ?? (finding.open ? 'new' : 'resolved');
-    const notification = await previewNotification(finding, kind, policy, now);
-    const email = renderEmail({ finding, notification, sender: policy.sender });
+    const email = values.digest
+      ? await previewLocalDigest({
+          statePath: values.state ?? DEFAULT_STATE,
+          policy,
+          lookupAccount: policyDirectory(policy.accounts),
+          now,
+          recipient: values.recipient,
+        })
+      : await previewFinding(positionals[0]!, values.kind as NotificationKind | undefined, policy, now);
     const output = values.text ? `Subject: ${email.subject}\n\n${email.text}` : email.html;
     if (values.out) await writeFile(values.out, output);
     else process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
     return DONE;
   },
 });
+
+/** The email for the first finding in `input`. */
+async function previewFinding(input: string, given: NotificationKind | undefined, policy: Policy, now: Date) {
+  const finding = await firstFinding(input);
+  const kind = given ?? (finding.open ? 'new' : 'resolved');
+  return renderEmail({ finding, notification: await previewNotification(finding, kind, policy, now), sender: policy.sender });
+}
 
 /** The first finding in `input`; bad items before it are reported and passed over. */
 async function firstFinding(input: string): Promise<Finding> {

@@ -1,10 +1,12 @@
 import { adoptActiveFindings } from '../../app/baseline.js';
 import { type Counts, emptyCounts } from '../../app/counts.js';
+import type { DigestCounts } from '../../app/digest.js';
 import { sweepThenTick } from '../../app/scheduled-run.js';
 import { Sweep, type SweepResult } from '../../app/sweep/sweep.js';
 import { tick } from '../../app/tick.js';
 import { command } from '../command.js';
 import { composeLocal } from '../compose.js';
+import { digestLine, sendLocalDigests } from '../digests.js';
 import { ENGINE_OPTIONS, engineSettings, parseFormat, parseInstant, SECURITY_HUB_NOTE, securityHubOptions } from '../options.js';
 import { printSummary, reportInvalid, reportUndelivered } from '../report.js';
 import { composeSecurityHub, stopSignal } from '../security-hub.js';
@@ -15,8 +17,10 @@ export const tickCommand = command({
   summary: 'send due reminders and delayed first emails for tracked findings',
   usage: '[options]',
   description: `Evaluates every tracked open finding at one moment, so that reminders and
-delayed first notifications go out even when Security Hub sends nothing new.
-Run it from cron or a systemd timer (hourly is plenty).
+delayed first notifications go out even when Security Hub sends nothing new;
+then sends the digests whose scheduled time has come (a policy rule with
+notify.digest). Run it from cron or a systemd timer (hourly is plenty, and
+lets digests go out within the hour of their time).
 
 With --security-hub it first sweeps: it asks Security Hub which tracked
 findings are still active and resolves the others (a finding Security Hub no
@@ -47,8 +51,11 @@ next run. Daily is plenty for the sweep.`,
     const signal = stopSignal();
     const counts: Counts = emptyCounts();
     let sweep: SweepResult | undefined;
+    let digests: DigestCounts | undefined;
     try {
       const { store, notifier, policy } = local;
+      // A baseline run sends nothing: no reminders, no digests.
+      let ticked = !values.baseline;
       if (hub && values.baseline) {
         for (const each of api ? [api] : (['asff', 'ocsf'] as const)) {
           const deps = { notifier, source: hub.source, cursors: store, policy, shouldStop: signal.stopping, onInvalid: reportInvalid };
@@ -57,18 +64,21 @@ next run. Daily is plenty for the sweep.`,
       } else if (hub) {
         const onProblem = (line: string) => process.stderr.write(`sweep: ${line}\n`);
         const job = new Sweep({ store, notifier, policy, source: hub.source, api, shouldStop: signal.stopping, onProblem });
-        ({ sweep } = await sweepThenTick(job, { store, notifier }, now, counts));
+        ({ sweep, ticked } = await sweepThenTick(job, { store, notifier }, now, counts));
       } else {
         await tick({ store, notifier }, now, counts);
       }
+      if (ticked) digests = await sendLocalDigests(local, now);
     } finally {
       signal.dispose();
       await hub?.close();
       await local.close();
     }
-    report(counts, sweep, settings.json, local.mailerDescription);
+    // The digests' counts ride along in the one JSON summary line, and follow the table otherwise.
+    report(digests ? Object.assign({}, counts, { digests }) : counts, sweep, settings.json, local.mailerDescription);
+    if (digests && !settings.json) process.stdout.write(digestLine(digests));
     reportUndelivered(counts);
-    return { failed: counts.failed, invalid: counts.invalid };
+    return { failed: counts.failed + (digests?.failed ?? 0), invalid: counts.invalid };
   },
 });
 

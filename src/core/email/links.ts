@@ -30,3 +30,16 @@ export function consoleLink(finding: Pick<FindingSnapshot, 'id' | 'region' | 'pa
 function encode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+
+/**
+ * The findings page of the Security Hub console in a region: where a digest
+ * sends its reader for the findings it had no room to list. ASFF findings
+ * live in the Security Hub CSPM console, OCSF findings in the Security Hub
+ * console; a region or partition that is not a real one yields no link.
+ */
+export function findingsPageLink(where: Pick<FindingSnapshot, 'region' | 'partition' | 'format'>): string | undefined {
+  const host = CONSOLE_HOSTS.get(where.partition);
+  if (!host || !REGION.test(where.region)) return undefined;
+  const path = where.format === 'ocsf' ? '/securityhub/v2/home' : '/securityhub/home';
+  return `https://${host(where.region)}${path}?region=${where.region}#/findings`;
+}

@@ -136,7 +136,8 @@ export function accountNameOf(finding: FindingSnapshot, notification?: Notificat
   return name ? clean(name, LIMITS.short) : undefined;
 }
 
-function ruleList(rules: string[]): string {
+/** “rule-a”, “rule-b” and 3 more: the rule names an email names, cleaned. */
+export function ruleList(rules: string[]): string {
   const names = rules.slice(0, LIMITS.rules).map((rule) => `“${clean(rule, LIMITS.short)}”`);
   const more = rules.length > LIMITS.rules ? ` and ${rules.length - LIMITS.rules} more` : '';
   return `${rules.length === 1 ? 'rule' : 'rules'} ${names.join(', ')}${more}`;

@@ -1,4 +1,5 @@
 import { destinationsSchema } from '../destinations.js';
+import { digestSettingsSchema } from '../digest/schedule.js';
 import { parseDuration } from '../duration.js';
 import { SEVERITIES, type Severity } from '../finding.js';
 import * as z from '../zod.js';
@@ -128,8 +129,7 @@ const ruleSchema = z.strictObject({
     escalate: z.optional(
       z.array(escalationStep, { error: 'expected a list of steps like { after: 30d, to: [...] }' }).check(z.minLength(1)),
     ),
-    // The digest's own fields are validated by its schedule schema (see digest.ts), which the policy validation applies.
-    digest: z.optional(z.looseObject({})),
+    digest: z.optional(digestSettingsSchema),
   }),
 });
 

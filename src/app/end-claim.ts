@@ -1,0 +1,28 @@
+import { TransientError } from '../core/errors.js';
+import type { Runtime } from '../core/ports.js';
+
+/** At most this long, and this many attempts, go into the write that ends a claim (it must fit in a Lambda invocation too). */
+const BUDGET_MS = 10_000;
+const ATTEMPTS = 8;
+
+/**
+ * The write that ends a claim (confirmation after a send, release after a
+ * failed one), retried at once on a transient store failure, for at most
+ * half the lease and 10 s: left unwritten, a sent email would be sent again
+ * once the lease is over, and a failed one would wait for it. `untilMs` is
+ * the end of the claim's lease.
+ */
+export async function endClaim(runtime: Runtime, untilMs: number, claimMs: number, write: () => Promise<boolean>): Promise<void> {
+  const { clock, sleep } = runtime;
+  const deadline = Math.min(untilMs - claimMs / 2, clock.now().getTime() + BUDGET_MS);
+  for (let attempt = 1, wait = 50; ; attempt++, wait = Math.min(wait * 2, 2000)) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      const late = clock.now().getTime() + wait > deadline;
+      if (!(error instanceof TransientError) || late || attempt >= ATTEMPTS) throw error;
+      await sleep(wait);
+    }
+  }
+}
