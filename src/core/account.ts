@@ -73,7 +73,22 @@ export interface OrganizationAccount {
 }
 
 /** Roots and OUs nest at most five levels deep under the root; a longer chain is a loop in the data. */
-export const MAX_ANCESTORS = 6;
+const MAX_ANCESTORS = 6;
+
+/**
+ * The roots and OUs above an account, its parent first and the root last,
+ * read one at a time through `node` (from Organizations or from a cache).
+ * Stops after MAX_ANCESTORS, so that data with a loop cannot hang a lookup.
+ */
+export async function ancestorsOf(parentId: string, node: (id: string) => Promise<OrganizationNode>): Promise<OrganizationNode[]> {
+  const chain: OrganizationNode[] = [];
+  for (let id: string | undefined = parentId; id !== undefined && chain.length < MAX_ANCESTORS; ) {
+    const next = await node(id);
+    chain.push(next);
+    id = next.parentId;
+  }
+  return chain;
+}
 
 /** A 12-digit AWS account id: anything else cannot be in an organization, and is not looked up. */
 export function isAccountId(value: string): boolean {
