@@ -184,6 +184,11 @@ export class FakeOrganizations {
     this.faults.push({ operation, fault, times });
   }
 
+  /** Forgets the faults not yet used. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   totalCalls(): number {
     return Object.values(this.calls).reduce((a, b) => a + b, 0);
   }
