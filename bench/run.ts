@@ -7,6 +7,7 @@ import { log, mapSpread, round, type Spread } from './measure.js';
 import { loadOptional } from './optional.js';
 import { machineFacts, type SweepLine, summaryRows, textTable } from './report.js';
 import type { Gap, Results } from './results.js';
+import type { RoutingMeasurement } from './routing.js';
 import { measureThroughput } from './throughput.js';
 import { measureTick } from './tick.js';
 import { createWorkspace, repoRoot } from './workspace.js';
@@ -34,6 +35,7 @@ interface RenderMeasurement {
 }
 type Render = () => Promise<RenderMeasurement> | RenderMeasurement;
 type Sweep = (tracked: number) => Promise<SweepLine>;
+type Routing = () => Promise<RoutingMeasurement>;
 
 // The SDK clients of the cost run would warn about Node 20 on every start; the warning says nothing about the bench.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -48,6 +50,7 @@ const results: Results = {
   render: { microsPerEmail: null, microsPerEmailSpread: null },
   lambda: null,
   cost: { perMillionFindingsUsd: null, seedDesignPerMillionUsd: null, ratio: null },
+  routing: null,
 };
 
 try {
@@ -86,6 +89,15 @@ try {
     }
   } else gaps.push({ what: 'daily sweep (calls and seconds against tracked findings)', reason: sweeper.reason });
 
+  let routing: RoutingMeasurement | undefined;
+  const router = await loadOptional<Routing>('routing.ts', 'measureRouting');
+  if ('fn' in router) {
+    routing = await router.fn();
+    const { accounts, coldCalls, coldSeconds, warmCalls } = routing;
+    results.routing = { accounts, coldCalls, coldSeconds, warmCalls };
+    log(`routing ${accounts} accounts: ${coldCalls} calls cold (${coldSeconds.toFixed(0)} s at the rate), ${warmCalls} warm`);
+  } else gaps.push({ what: 'routing (Organizations calls to resolve an organization)', reason: router.reason });
+
   const rounded = roundResults(results);
   writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(rounded, null, 2)}\n`);
   const rows = summaryRows(rounded, sweep);
@@ -100,6 +112,7 @@ try {
     coldStart: coldStart?.detail,
     cost: 'reason' in cost ? undefined : cost,
     sweep,
+    routing,
     templateBytes,
     minutes: (performance.now() - started) / 60_000,
     date: now,
@@ -137,6 +150,7 @@ function roundResults(r: Results): Results {
       seedDesignPerMillionUsd: r.cost.seedDesignPerMillionUsd === null ? null : round(r.cost.seedDesignPerMillionUsd, 3),
       ratio: r.cost.ratio === null ? null : round(r.cost.ratio, 3),
     },
+    routing: r.routing && { ...r.routing, coldSeconds: round(r.routing.coldSeconds, 4) },
   };
 }
 
