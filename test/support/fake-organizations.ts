@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ORGANIZATIONS_RATE } from '../../src/adapters/organizations/organizations-client.js';
 import { type Rate, RateBucket } from './fake-rate.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /**
  * A small, faithful fake of AWS Organizations for tests: an HTTP server on
@@ -83,6 +83,7 @@ class ApiError extends Error {
 }
 
 const invalid = (reason: string, message: string) => new ApiError(400, 'InvalidInputException', message, { Reason: reason });
+const notFound = (code: string, message: string) => new ApiError(400, code, message);
 
 interface Container {
   id: string;
@@ -133,14 +134,12 @@ export class FakeOrganizations {
 
   static async start(options: FakeOrganizationsOptions = {}): Promise<FakeOrganizations> {
     const fake = new FakeOrganizations(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.url = await listenOnLoopback(fake.server);
     return fake;
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** Creates an OU under a root or OU; returns its id. */
@@ -281,18 +280,14 @@ export class FakeOrganizations {
       case 'DescribeAccount': {
         const id = requireId(body.AccountId, 'AccountId', ID_PATTERNS.account);
         const account = this.accounts.get(id);
-        if (!account) throw new ApiError(400, 'AccountNotFoundException', "You specified an account that doesn't exist.");
+        if (!account) throw notFound('AccountNotFoundException', "You specified an account that doesn't exist.");
         return { Account: this.describeAccount(account) };
       }
       case 'DescribeOrganizationalUnit': {
         const id = requireId(body.OrganizationalUnitId, 'OrganizationalUnitId', ID_PATTERNS.ou);
         const node = this.nodes.get(id);
         if (!node)
-          throw new ApiError(
-            400,
-            'OrganizationalUnitNotFoundException',
-            "We can't find an OU with the OrganizationalUnitId that you specified.",
-          );
+          throw notFound('OrganizationalUnitNotFoundException', "We can't find an OU with the OrganizationalUnitId that you specified.");
         return { OrganizationalUnit: this.describeNode(node) };
       }
       case 'ListTagsForResource':
@@ -306,11 +301,7 @@ export class FakeOrganizations {
       throw invalid('INVALID_PATTERN', `ResourceId ${id} is not an account, OU or root id`);
     const target = this.accounts.get(id) ?? this.nodes.get(id);
     if (!target)
-      throw new ApiError(
-        400,
-        'TargetNotFoundException',
-        "We can't find a root, OU, account, or policy with the TargetId that you specified.",
-      );
+      throw notFound('TargetNotFoundException', "We can't find a root, OU, account, or policy with the TargetId that you specified.");
     const tags = [...target.tags].map(([Key, Value]) => ({ id: Key, Key, Value }));
     const per = this.options.tagsPerPage ?? 10;
     return this.page('Tags', { ...body, MaxResults: per }, `tags:${id}`, tags, ({ Key, Value }) => ({ Key, Value }));
@@ -346,8 +337,7 @@ export class FakeOrganizations {
       throw invalid('INVALID_PATTERN', `ChildId ${id} is neither an account nor an OU id`);
     const child = this.accounts.get(id) ?? this.nodes.get(id);
     if (!child)
-      throw new ApiError(
-        400,
+      throw notFound(
         'ChildNotFoundException',
         "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
       );
@@ -359,7 +349,7 @@ export class FakeOrganizations {
     if (!ID_PATTERNS.root.test(id) && !ID_PATTERNS.ou.test(id))
       throw invalid('INVALID_PATTERN', `ParentId ${id} is neither a root nor an OU id`);
     const parent = this.nodes.get(id);
-    if (!parent) throw new ApiError(400, 'ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+    if (!parent) throw notFound('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
     return parent;
   }
 

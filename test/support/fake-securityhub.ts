@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Rate, RateBucket } from './fake-rate.js';
 import { ApiError, compileAsffFilters, compileOcsfFilters, idsNamed, sortValue } from './fake-securityhub-filters.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /**
  * A small, faithful fake of Security Hub for tests: an HTTP server on
@@ -79,14 +79,12 @@ export class FakeSecurityHub {
 
   static async start(options: FakeOptions = {}): Promise<FakeSecurityHub> {
     const fake = new FakeSecurityHub(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.url = await listenOnLoopback(fake.server);
     return fake;
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** Adds or replaces ASFF findings (the same Id and ProductArn is the same finding). The fake keeps the objects given. */
