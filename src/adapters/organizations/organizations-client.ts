@@ -1,9 +1,9 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import { type PacedClientSettings, sdkClientConfig } from '../aws/client-settings.js';
 import { addPacing, type CallStats, emptyCallStats } from '../aws/pacing.js';
-import { ORGANIZATIONS_RETRY, type RetryPolicy, retryStrategy } from '../aws/retry.js';
-import { type LimiterClock, type RateLimit, realClock, TokenBucket } from '../aws/token-bucket.js';
+import { ORGANIZATIONS_RETRY } from '../aws/retry.js';
+import { type RateLimit, realClock, TokenBucket } from '../aws/token-bucket.js';
 
 /**
  * The pace of every Organizations request of a process, all operations
@@ -21,20 +21,10 @@ export const ORGANIZATIONS_RATE: RateLimit = { perSecond: 5, burst: 10 };
  */
 export const ORGANIZATIONS_HOME_REGION = 'us-east-1';
 
-export interface OrganizationsSettings {
-  /** Defaults to the standard AWS region chain (AWS_REGION, profile), else us-east-1. */
-  region?: string;
-  /** Defaults to AWS, or AWS_ENDPOINT_URL_ORGANIZATIONS / AWS_ENDPOINT_URL when set. */
-  endpoint?: string;
-  /** Defaults to the standard AWS credential chain. */
-  credentials?: AwsCredentialIdentity;
+/** The region defaults to the standard AWS region chain, else us-east-1. */
+export interface OrganizationsSettings extends PacedClientSettings {
   /** Defaults to ORGANIZATIONS_RATE. */
   rate?: RateLimit;
-  retry?: RetryPolicy;
-  clock?: LimiterClock;
-  random?: () => number;
-  /** Sees each failed attempt (for a log line). */
-  onFailedAttempt?: (error: unknown, operation: string) => void;
 }
 
 /** An Organizations client with its pacing and the count of its calls. */
@@ -52,14 +42,11 @@ export interface PacedOrganizations {
  * is kept, since the SDK maps any region of a partition to its one endpoint.
  */
 export function createOrganizationsClient(settings: OrganizationsSettings = {}): PacedOrganizations {
-  const { clock = realClock, retry = ORGANIZATIONS_RETRY } = settings;
   const client = new OrganizationsClient({
     region: settings.region ?? configuredRegionOrHome(),
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-    retryStrategy: retryStrategy(retry, settings.random),
+    ...sdkClientConfig(settings, ORGANIZATIONS_RETRY),
   });
-  const bucket = new TokenBucket(settings.rate ?? ORGANIZATIONS_RATE, clock);
+  const bucket = new TokenBucket(settings.rate ?? ORGANIZATIONS_RATE, settings.clock ?? realClock);
   const stats = emptyCallStats();
   addPacing(client.middlewareStack, { stats, bucketFor: () => bucket, onFailedAttempt: settings.onFailedAttempt });
   return { client, stats };
