@@ -62,12 +62,23 @@ export class CachedAccountDirectory implements AccountDirectory {
 
   async lookup(accountId: string, now: Date): Promise<AccountInfo | undefined> {
     if (!isAccountId(accountId)) return undefined;
+    try {
+      return await this.resolve(accountId, now, false);
+    } catch (error) {
+      // An OU the cached account names may be gone because the account moved: read the account again, once.
+      if (!(error instanceof TransientError)) throw error;
+      return this.resolve(accountId, now, true);
+    }
+  }
+
+  private async resolve(accountId: string, now: Date, again: boolean): Promise<AccountInfo | undefined> {
     const { live, ownerTag } = this.options;
     const account = await this.cached<OrganizationAccount | null>(
       ACCOUNT_DOCUMENT,
       accountId,
       now,
       async () => (await live.account(accountId)) ?? null,
+      again,
     );
     if (!account) return undefined;
     const ancestors = await ancestorsOf(account.parentId, (id) =>
@@ -94,22 +105,22 @@ export class CachedAccountDirectory implements AccountDirectory {
     return { accounts: accounts.length, units: nodes.length };
   }
 
-  /** The cached value of a document if fresh at `now`; else read through `fetch`, saved and remembered. */
-  private cached<T>(kind: string, id: string, now: Date, fetch: () => Promise<T>): Promise<T> {
+  /** The cached value of a document if fresh at `now` (unless `again`); else read through `fetch`, saved and remembered. */
+  private cached<T>(kind: string, id: string, now: Date, fetch: () => Promise<T>, again = false): Promise<T> {
     const key = `${kind}/${id}`;
-    const remembered = this.memory.get(key) as Promise<Entry<T>> | undefined;
+    const remembered = again ? undefined : (this.memory.get(key) as Promise<Entry<T>> | undefined);
     const entry = remembered
-      ? remembered.then((known) => (known.expiresAt > now.getTime() ? known : this.load(kind, id, now, fetch)))
-      : this.load(kind, id, now, fetch);
+      ? remembered.then((known) => (known.expiresAt > now.getTime() ? known : this.load(kind, id, now, fetch, false)))
+      : this.load(kind, id, now, fetch, again);
     this.memory.set(key, entry);
     entry.catch(() => this.memory.get(key) === entry && this.memory.delete(key));
     return entry.then((known) => known.value);
   }
 
-  private async load<T>(kind: string, id: string, now: Date, fetch: () => Promise<T>): Promise<Entry<T>> {
+  private async load<T>(kind: string, id: string, now: Date, fetch: () => Promise<T>, again: boolean): Promise<Entry<T>> {
     const stored = await this.options.documents.getDocument(kind, id);
     const cached = stored && entryOf<T>(stored);
-    if (cached && cached.expiresAt > now.getTime()) return cached;
+    if (cached && cached.expiresAt > now.getTime() && !again) return cached;
     let value: T;
     try {
       value = await fetch();

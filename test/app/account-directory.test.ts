@@ -189,6 +189,25 @@ describe.each([sqlite(), dynamodb()])('the cached account directory on $name', (
     expect(fake.totalCalls() - Object.values(afterFirst).reduce((a, b) => a + b, 0)).toBe(3);
   });
 
+  it('reads an account again when an OU its cached entry names has gone from the organization', async () => {
+    await directory({ cacheMs: 6 * HOUR }).lookup(org.accounts.gateway, T0);
+    await directory({ cacheMs: 6 * HOUR }).lookup(org.accounts.ledger, at(3 * HOUR));
+    fake.moveAccount(org.accounts.ledger, org.ou.sandbox);
+    fake.removeAccount(org.accounts.gateway);
+    fake.removeOu(org.ou.payments);
+    // The store's TTL has already dropped the expired document of the deleted OU.
+    const afterTtl: DocumentStore = {
+      getDocument: async (kind, id) => (kind === NODE_DOCUMENT && id === org.ou.payments ? undefined : store.getDocument(kind, id)),
+      putDocument: (kind, document, expected) => store.putDocument(kind, document, expected),
+      listDocuments: (kind) => store.listDocuments(kind),
+    };
+
+    const info = await directory({ documents: afterTtl, cacheMs: 6 * HOUR }).lookup(org.accounts.ledger, at(7 * HOUR));
+
+    expect(info).toMatchObject({ ouPath: 'Root/Sandbox', owners: ['cloud@example.com'] });
+    expect(await store.getDocument(ACCOUNT_DOCUMENT, org.accounts.ledger)).toMatchObject({ version: 2 });
+  });
+
   it("a writer that loses the race to another reads the winner's document and writes nothing more", async () => {
     const winner = directory();
     const racing: DocumentStore = {

@@ -173,6 +173,13 @@ export class FakeOrganizations {
     account.parentId = destinationParentId;
   }
 
+  /** Deletes an OU, which must be empty, as DeleteOrganizationalUnit does. */
+  removeOu(ouId: string): void {
+    const inside = [...this.nodes.values(), ...this.accounts.values()].some((child) => child.parentId === ouId);
+    if (inside || !ID_PATTERNS.ou.test(ouId)) throw new Error(`${ouId} is not an empty OU`);
+    this.nodes.delete(ouId);
+  }
+
   /** Removes an account from the organization. */
   removeAccount(accountId: string): void {
     this.accounts.delete(accountId);
