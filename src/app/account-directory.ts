@@ -52,7 +52,8 @@ interface Entry<T> {
  * is cached as such. Concurrent writers use the store's conditional writes;
  * the loser of a race reads what the winner wrote. When Organizations fails
  * transiently and a stale document exists, the stale answer is used rather
- * than none. Within one process, answers are also kept in memory until they
+ * than none; when an OU a fresh account document names has gone, the
+ * account is read again at once. Within one process, answers are also kept in memory until they
  * expire, and concurrent lookups of one account share one request.
  */
 export class CachedAccountDirectory implements AccountDirectory {
