@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
+import { ORGANIZATIONS_RATE } from '../src/adapters/organizations/organizations-client.js';
 import { lambdaFunctions } from './cold-start.js';
 import type { Spread } from './measure.js';
 import { type Gap, type Results, TARGETS } from './results.js';
@@ -126,6 +127,21 @@ export function summaryRows(results: Results, sweep: SweepLine[]): Row[] {
         ]
       : ['digests', 'not measured', `≤ ${TARGETS.digestSeconds} s, ≤ ${TARGETS.digestPeakMb} MiB`, ''],
   );
+  const routing = results.routing;
+  if (routing) {
+    rows.push([
+      `routing, ${int(routing.accounts)} accounts, cold cache`,
+      `${int(routing.coldCalls)} Organizations calls, ${fixed(routing.coldSeconds / 60, 1)} min at ${ORGANIZATIONS_RATE.perSecond} calls/s`,
+      'within the rate (paced)',
+      '',
+    ]);
+    rows.push([
+      `routing, ${int(routing.accounts)} accounts, warm cache`,
+      `${int(routing.warmCalls)} Organizations calls`,
+      `${TARGETS.routingWarmCalls} calls`,
+      verdict(routing.warmCalls <= TARGETS.routingWarmCalls),
+    ]);
+  }
   return rows;
 }
 

@@ -8,6 +8,7 @@ import { log, mapSpread, round, type Spread } from './measure.js';
 import { loadOptional } from './optional.js';
 import { machineFacts, type SweepLine, summaryRows, textTable } from './report.js';
 import type { Gap, Results } from './results.js';
+import type { RoutingMeasurement } from './routing.js';
 import { measureThroughput } from './throughput.js';
 import { measureTick } from './tick.js';
 import { createWorkspace, repoRoot } from './workspace.js';
@@ -36,6 +37,7 @@ interface RenderMeasurement {
 }
 type Render = () => Promise<RenderMeasurement> | RenderMeasurement;
 type Sweep = (tracked: number) => Promise<SweepLine>;
+type Routing = () => Promise<RoutingMeasurement>;
 
 // The SDK clients of the cost run would warn about Node 20 on every start; the warning says nothing about the bench.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -51,6 +53,7 @@ const results: Results = {
   lambda: null,
   cost: { perMillionFindingsUsd: null, seedDesignPerMillionUsd: null, ratio: null },
   digest: null,
+  routing: null,
 };
 let digest: DigestDetail | undefined;
 
@@ -97,6 +100,14 @@ try {
   } catch (error) {
     gaps.push({ what: 'digests', reason: (error as Error).message.split('\n')[0]! });
   }
+  let routing: RoutingMeasurement | undefined;
+  const router = await loadOptional<Routing>('routing.ts', 'measureRouting');
+  if ('fn' in router) {
+    routing = await router.fn();
+    const { accounts, coldCalls, coldSeconds, warmCalls } = routing;
+    results.routing = { accounts, coldCalls, coldSeconds, warmCalls };
+    log(`routing ${accounts} accounts: ${coldCalls} calls cold (${coldSeconds.toFixed(0)} s at the rate), ${warmCalls} warm`);
+  } else gaps.push({ what: 'routing (Organizations calls to resolve an organization)', reason: router.reason });
 
   const rounded = roundResults(results);
   writeFileSync(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(rounded, null, 2)}\n`);
@@ -113,6 +124,7 @@ try {
     cost: 'reason' in cost ? undefined : cost,
     sweep,
     digest,
+    routing,
     templateBytes,
     minutes: (performance.now() - started) / 60_000,
     date: now,
@@ -151,6 +163,7 @@ function roundResults(r: Results): Results {
       ratio: r.cost.ratio === null ? null : round(r.cost.ratio, 3),
     },
     digest: r.digest && { ...r.digest, seconds: round(r.digest.seconds, 3), peakMb: round(r.digest.peakMb, 3) },
+    routing: r.routing && { ...r.routing, coldSeconds: round(r.routing.coldSeconds, 4) },
   };
 }
 

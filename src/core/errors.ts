@@ -77,6 +77,21 @@ export class SecurityHubError extends SechubAlertsError {
 }
 
 /**
+ * The account directory (AWS Organizations) refused a request for a reason
+ * that retrying cannot fix and that is not a matter of permissions. `code`
+ * is the API's error code, e.g. "InvalidInputException".
+ */
+export class DirectoryError extends SechubAlertsError {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * A destination other than email (Slack, Teams, a webhook, SNS) did not
  * accept a message. `transient`: a later attempt may succeed (429, 5xx, a
  * dropped connection); otherwise the destination refused it for good (4xx).

@@ -3,7 +3,7 @@
  * Adapters in src/adapters implement them; neither the core nor the use
  * cases import an adapter.
  */
-import type { AccountInfo } from './account.js';
+import type { AccountInfo, OrganizationAccount, OrganizationNode } from './account.js';
 import type { Notification } from './notification.js';
 import type { FindingSnapshot, ThreadRef, TrackedRecord } from './record.js';
 import type { FindingPage, FindingQuery } from './security-hub/queries.js';
@@ -137,6 +137,24 @@ export interface SecretSource {
 /** The live account directory (AWS Organizations), cached; undefined for an account it does not know. */
 export interface AccountDirectory {
   lookup(accountId: string, now: Date): Promise<AccountInfo | undefined>;
+}
+
+/**
+ * AWS Organizations as the account directory reads it: one account or one
+ * root or OU at a time (for lazy lookups), or the whole tree at once (for a
+ * refresh of every account). The adapter paces, retries and counts the calls;
+ * AccessDenied and an account outside any organization become
+ * ConfigurationError.
+ */
+export interface OrganizationReader {
+  /** The account's name, parent and tags; undefined when the organization has no such account. */
+  account(accountId: string): Promise<OrganizationAccount | undefined>;
+  /** A root's or an OU's name, parent and tags. */
+  node(id: string): Promise<OrganizationNode>;
+  /** Every root, OU and account, walking the tree from the roots. */
+  tree(): Promise<{ nodes: OrganizationNode[]; accounts: OrganizationAccount[] }>;
+  /** Organizations requests made so far, retries included. */
+  readonly calls: number;
 }
 
 /**

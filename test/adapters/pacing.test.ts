@@ -1,28 +1,15 @@
 import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { backoffMs } from '../../src/adapters/aws/retry.js';
-import { type LimiterClock, TokenBucket } from '../../src/adapters/aws/token-bucket.js';
+import { TokenBucket } from '../../src/adapters/aws/token-bucket.js';
 import { createSecurityHubClient, SECURITY_HUB_RATES } from '../../src/adapters/securityhub/securityhub-client.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
+import { fakeLimiterClock } from '../support/limiter-clock.js';
 import { FAKE_CREDENTIALS } from '../support/securityhub-client.js';
-
-/** A clock that only moves when someone sleeps, recording each sleep. */
-function fakeClock(): LimiterClock & { time: number; sleeps: number[] } {
-  const clock = {
-    time: 0,
-    sleeps: [] as number[],
-    now: () => clock.time,
-    sleep: async (ms: number) => {
-      clock.sleeps.push(ms);
-      clock.time += ms;
-    },
-  };
-  return clock;
-}
 
 describe('the GetFindings rate limiter', () => {
   it('lets a burst of 6 through at once, then paces requests at 3 per second', async () => {
-    const clock = fakeClock();
+    const clock = fakeLimiterClock();
     const bucket = new TokenBucket(SECURITY_HUB_RATES.getFindings, clock);
 
     const granted: number[] = [];
@@ -38,7 +25,7 @@ describe('the GetFindings rate limiter', () => {
   });
 
   it('never grants more than 6 + 3t requests in any window of t seconds', async () => {
-    const clock = fakeClock();
+    const clock = fakeLimiterClock();
     const bucket = new TokenBucket(SECURITY_HUB_RATES.getFindings, clock);
     const granted: number[] = [];
     for (let i = 0; i < 60; i++) {
@@ -55,7 +42,7 @@ describe('the GetFindings rate limiter', () => {
   });
 
   it('serves concurrent callers in arrival order at the same pace', async () => {
-    const clock = fakeClock();
+    const clock = fakeLimiterClock();
     const bucket = new TokenBucket({ perSecond: 3, burst: 6 }, clock);
 
     const order: number[] = [];
@@ -110,7 +97,7 @@ describe('retries with exponential backoff and full jitter', () => {
 describe('pacing in the client middleware', () => {
   it('makes every attempt, retries included, wait for a token of its quota, and counts it', async () => {
     const fake = await FakeSecurityHub.start({ rates: { getFindings: false } });
-    const clock = fakeClock();
+    const clock = fakeLimiterClock();
     const { client, stats } = createSecurityHubClient({
       region: 'us-east-1',
       endpoint: fake.url,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type Rate, RateBucket } from './fake-rate.js';
 import { ApiError, compileAsffFilters, compileOcsfFilters, idsNamed, sortValue } from './fake-securityhub-filters.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /**
  * A small, faithful fake of Security Hub for tests: an HTTP server on
@@ -17,10 +18,6 @@ type Json = Record<string, unknown>;
 type Entry = { key: string; value: string };
 export type Operation = 'GetFindings' | 'GetFindingsV2' | 'BatchUpdateFindings' | 'BatchUpdateFindingsV2';
 export type Fault = 'throttle' | 'internal' | 'reset';
-export interface Rate {
-  perSecond: number;
-  burst: number;
-}
 
 export interface FakeOptions {
   /** Rates per operation family; `false` turns pacing off. Defaults to the documented quotas. */
@@ -50,26 +47,6 @@ const ocsfKey = (f: Json) => {
   return `${at('cloud.account.uid')}|${at('metadata.product.uid')}|${at('finding_info.uid')}`;
 };
 
-class Bucket {
-  private tokens: number;
-  private last: number;
-  constructor(
-    private readonly rate: Rate,
-    private readonly now: () => number,
-  ) {
-    this.tokens = rate.burst;
-    this.last = now();
-  }
-  take(): boolean {
-    const now = this.now();
-    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.last) / 1000) * this.rate.perSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 export class FakeSecurityHub {
   /** Requests received per operation, rejected ones included. */
   readonly calls: Record<Operation, number> = { GetFindings: 0, GetFindingsV2: 0, BatchUpdateFindings: 0, BatchUpdateFindingsV2: 0 };
@@ -85,7 +62,7 @@ export class FakeSecurityHub {
   private readonly server: Server;
   private readonly faults: { operation: Operation | '*'; fault: Fault; times: number }[] = [];
   private periodic?: { operation: Operation | '*'; fault: Fault; every: number; count: number };
-  private readonly buckets: Partial<Record<'get' | 'update', Bucket>> = {};
+  private readonly buckets: Partial<Record<'get' | 'update', RateBucket>> = {};
   private readonly byId = { asff: new Map<string, Set<string>>(), ocsf: new Map<string, Set<string>>() };
   private readonly now: () => number;
   private cache?: { signature: string; version: number; entries: Entry[] };
@@ -95,21 +72,19 @@ export class FakeSecurityHub {
     this.now = options.now ?? (() => Date.now());
     const get = options.rates?.getFindings ?? { perSecond: 3, burst: 6 };
     const update = options.rates?.batchUpdateFindings ?? { perSecond: 10, burst: 30 };
-    if (get) this.buckets.get = new Bucket(get, this.now);
-    if (update) this.buckets.update = new Bucket(update, this.now);
+    if (get) this.buckets.get = new RateBucket(get, this.now);
+    if (update) this.buckets.update = new RateBucket(update, this.now);
     this.server = createServer((req, res) => void this.serve(req, res));
   }
 
   static async start(options: FakeOptions = {}): Promise<FakeSecurityHub> {
     const fake = new FakeSecurityHub(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.url = await listenOnLoopback(fake.server);
     return fake;
   }
 
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** Adds or replaces ASFF findings (the same Id and ProductArn is the same finding). The fake keeps the objects given. */

@@ -17,6 +17,12 @@ export const STORE_AND_MAIL_RETRY: RetryPolicy = { maxAttempts: 3, baseMs: 100, 
 export const SECURITY_HUB_RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 250, capMs: 20_000 };
 
 /**
+ * AWS Organizations: six attempts over about half a minute at most. Its request budget belongs to the
+ * management account and every tool there shares it, so throttling can come from others' calls too.
+ */
+export const ORGANIZATIONS_RETRY: RetryPolicy = { maxAttempts: 6, baseMs: 500, capMs: 15_000 };
+
+/**
  * Exponential backoff with full jitter: before retry n (1-based) wait a
  * uniformly random time in [0, min(cap, base * 2^(n-1))). Spreading retries
  * over the whole window keeps many clients from retrying in step.

@@ -1,8 +1,8 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import { type PacedClientSettings, sdkClientConfig } from '../aws/client-settings.js';
 import { addPacing, type CallStats, emptyCallStats } from '../aws/pacing.js';
-import { type RetryPolicy, retryStrategy, SECURITY_HUB_RETRY } from '../aws/retry.js';
-import { type LimiterClock, type RateLimit, realClock, TokenBucket } from '../aws/token-bucket.js';
+import { SECURITY_HUB_RETRY } from '../aws/retry.js';
+import { type RateLimit, realClock, TokenBucket } from '../aws/token-bucket.js';
 
 /**
  * Documented Security Hub quotas (API reference, "throttling limits"):
@@ -15,20 +15,9 @@ export const SECURITY_HUB_RATES = {
   batchUpdateFindings: { perSecond: 10, burst: 30 },
 } as const satisfies Record<string, RateLimit>;
 
-export interface SecurityHubSettings {
-  /** Defaults to the standard AWS region chain (AWS_REGION, profile). */
-  region?: string;
-  /** Defaults to AWS, or AWS_ENDPOINT_URL_SECURITYHUB / AWS_ENDPOINT_URL when set. */
-  endpoint?: string;
-  /** Defaults to the standard AWS credential chain. */
-  credentials?: AwsCredentialIdentity;
+export interface SecurityHubSettings extends PacedClientSettings {
   /** Defaults to the documented quotas. */
   rates?: { getFindings?: RateLimit; batchUpdateFindings?: RateLimit };
-  retry?: RetryPolicy;
-  clock?: LimiterClock;
-  random?: () => number;
-  /** Sees each failed attempt (for a log line). */
-  onFailedAttempt?: (error: unknown, operation: string) => void;
 }
 
 /** A Security Hub client with its pacing and the count of its calls. */
@@ -45,12 +34,10 @@ export interface PacedSecurityHub {
  * every attempt. Credentials come from the standard AWS chain.
  */
 export function createSecurityHubClient(settings: SecurityHubSettings = {}): PacedSecurityHub {
-  const { rates = {}, clock = realClock, retry = SECURITY_HUB_RETRY } = settings;
+  const { rates = {}, clock = realClock } = settings;
   const client = new SecurityHubClient({
     ...(settings.region ? { region: settings.region } : {}),
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-    retryStrategy: retryStrategy(retry, settings.random),
+    ...sdkClientConfig(settings, SECURITY_HUB_RETRY),
   });
   const reads = new TokenBucket(rates.getFindings ?? SECURITY_HUB_RATES.getFindings, clock);
   const updates = new TokenBucket(rates.batchUpdateFindings ?? SECURITY_HUB_RATES.batchUpdateFindings, clock);

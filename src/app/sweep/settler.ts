@@ -4,6 +4,7 @@ import { type FindingApi, lookupQuery } from '../../core/security-hub/queries.js
 import type { TrackedEntry } from '../../core/sweep/plan.js';
 import { normalizePage, verdictOf } from '../../core/sweep/settle.js';
 import type { SweepTotals } from '../../core/sweep/state.js';
+import { eachConcurrently } from '../concurrently.js';
 import type { Counts } from '../counts.js';
 import type { Notifier } from '../notifier.js';
 
@@ -88,22 +89,7 @@ export class Settler {
   }
 
   /** Runs `act` over the items, a few at a time, so store and mailer calls overlap. After a failure no item is started. */
-  async each<T>(items: T[], act: (item: T) => Promise<void>): Promise<void> {
-    let at = 0;
-    let failed = false;
-    const worker = async () => {
-      while (at < items.length && !failed) {
-        try {
-          await act(items[at++]!);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }
-    };
-    // Wait for every worker to stop before reporting, so nothing runs on after the sweep has failed.
-    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(Math.max(1, this.c.concurrency), items.length) }, worker));
-    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure) throw failure.reason;
+  each<T>(items: T[], act: (item: T) => Promise<void>): Promise<void> {
+    return eachConcurrently(items, this.c.concurrency, act);
   }
 }
