@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { DEFAULT_POLICY_DOCUMENT } from '../src/core/policy.js';
+import { policyDocumentValue } from '../src/core/policy-fingerprint.js';
 import { log, type Spread, spread, timeNode } from './measure.js';
 import { repoRoot, type Workspace } from './workspace.js';
 
@@ -59,7 +61,7 @@ const LAMBDA_DIR = join(repoRoot, 'dist', 'lambda');
 /** The environment the functions read at cold start (see the AWS contract), with harmless values. */
 const DUMMY_ENV: NodeJS.ProcessEnv = {
   TABLE_NAME: 'sechub-alerts-bench',
-  POLICY: JSON.stringify(DEFAULT_POLICY_DOCUMENT),
+  POLICY_SHA256: createHash('sha256').update(policyDocumentValue(DEFAULT_POLICY_DOCUMENT), 'utf8').digest('hex'),
   LOG_LEVEL: 'INFO',
   POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
   SECURITY_HUB_WRITE_BACK: 'false',

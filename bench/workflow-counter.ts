@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createFindingTable, startDynamoDbLocal } from '../test/support/dynamodb-local.js';
-import { localLambdaEnv } from '../test/support/lambda-env.js';
+import { deployPolicy, localLambdaEnv } from '../test/support/lambda-env.js';
 import { startSesLocal } from '../test/support/ses-local.js';
 import { expressGbSeconds, lambdaGbSeconds } from './cost.js';
 
@@ -64,6 +64,7 @@ export async function startWorkflowCounter(policyDocument: unknown, memoryMb: nu
   };
   try {
     await createFindingTable(dynamo.client, TABLE);
+    await deployPolicy(dynamo.client, TABLE, policyDocument);
     Object.assign(
       process.env,
       localLambdaEnv({

@@ -222,7 +222,7 @@ export class Notifier extends FindingHandler {
 
   /**
    * Delivers the notification of a claimed decision to each of its targets
-   * (email, then each destination), then ends the claim: every target
+   * (email and each destination, at once), then ends the claim: every target
    * accepted it → the confirmed record; none did → the record as it was, so
    * the next run delivers it all; some did → the confirmed record with the
    * rest kept as pending, so a later run delivers to those only and never
@@ -240,25 +240,36 @@ export class Notifier extends FindingHandler {
     let refused = 0;
     let email: Email | undefined;
     let error: Error | undefined;
-    for (const target of decision.retry ?? targetsOf(notification)) {
-      try {
-        if (target === EMAIL_TARGET) {
-          email = this.render({ finding: about, notification, sender: policy.sender });
-          await mailer.send(email);
-        } else {
-          const channel = channels?.get(target);
-          if (!channel) throw new DeliveryError(target, 'no channel is configured for this destination here', true);
-          const receipt = await channel.deliver({ notification, finding: about, ...(threads[target] ? { thread: threads[target] } : {}) });
-          if (receipt.thread && !threads[target]) threads[target] = receipt.thread;
+    // Every target at once: a slow destination does not hold the others up (each channel paces itself).
+    const targets = decision.retry ?? targetsOf(notification);
+    await Promise.all(
+      targets.map(async (target) => {
+        try {
+          if (target === EMAIL_TARGET) {
+            email = this.render({ finding: about, notification, sender: policy.sender });
+            await mailer.send(email);
+          } else {
+            const channel = channels?.get(target);
+            if (!channel) throw new DeliveryError(target, 'no channel is configured for this destination here', true);
+            const receipt = await channel.deliver({
+              notification,
+              finding: about,
+              ...(threads[target] ? { thread: threads[target] } : {}),
+            });
+            if (receipt.thread && !threads[target]) threads[target] = receipt.thread;
+          }
+          delivered.push(target);
+        } catch (cause) {
+          const failure = asDeliveryFailure(target, cause);
+          error ??= failure;
+          if (failure instanceof DeliveryError && !failure.transient) refused++;
+          else failed.push(target);
         }
-        delivered.push(target);
-      } catch (cause) {
-        const failure = asDeliveryFailure(target, cause);
-        error ??= failure;
-        if (failure instanceof DeliveryError && !failure.transient) refused++;
-        else failed.push(target);
-      }
-    }
+      }),
+    );
+    const inOrder = (a: DeliveryTarget, b: DeliveryTarget) => targets.indexOf(a) - targets.indexOf(b);
+    delivered.sort(inOrder);
+    failed.sort(inOrder);
     if (delivered.length === 0 && refused === 0) {
       // Nothing accepted: put the record back unclaimed, so the next run delivers it all.
       await this.endClaim(claimed, () => store.put(releasedRecord(decision, claimed), claimed.version));

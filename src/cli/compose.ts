@@ -1,4 +1,3 @@
-import { channelsFor } from '../adapters/channels/channels.js';
 import { readPolicyFile } from '../adapters/files/policy-file.js';
 import { OutboxMailer } from '../adapters/outbox/outbox-mailer.js';
 import { EnvironmentSecrets } from '../adapters/secrets/env-secrets.js';
@@ -7,9 +6,10 @@ import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { sha256Hex } from '../adapters/system/sha256.js';
 import { type AfterSend, Notifier } from '../app/notifier.js';
-import { policyDirectory } from '../core/account.js';
+import { accountLookupFor } from '../compose/account-lookup.js';
+import { channelsOf } from '../compose/channels.js';
 import { DEFAULT_POLICY, type Policy } from '../core/policy.js';
-import { POLICY_DOCUMENT, policyFingerprint, policyMismatch } from '../core/policy-fingerprint.js';
+import { POLICY_DOCUMENT, policyMismatch } from '../core/policy-fingerprint.js';
 import type { StateStore } from '../core/ports.js';
 import type { EngineSettings } from './options.js';
 import { UsageError } from './usage-error.js';
@@ -66,7 +66,7 @@ export async function openStore(state: string): Promise<OpenedStore> {
 /** One stderr line when a deployment's table says it runs another policy than this run's. */
 async function warnOnPolicyMismatch(store: StateStore, policy: Policy): Promise<void> {
   const stored = await store.getDocument(POLICY_DOCUMENT.kind, POLICY_DOCUMENT.id);
-  const warning = policyMismatch(policyFingerprint(policy, sha256Hex), stored?.value);
+  const warning = policyMismatch(policy, stored?.value, sha256Hex);
   if (warning) process.stderr.write(`${warning}\n`);
 }
 
@@ -86,8 +86,8 @@ export async function composeLocal(
   const { store } = state;
   const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
   // Destinations read their secrets from environment variables named in the policy, at each delivery.
-  const channels = channelsFor(policy.destinations, new EnvironmentSecrets(process.env, policy.destinations));
-  const lookupAccount = policyDirectory(policy.accounts);
+  const channels = await channelsOf(policy, (p) => new EnvironmentSecrets(process.env, p.destinations));
+  const lookupAccount = await accountLookupFor(policy, store);
   const notifier = new Notifier({
     store,
     mailer,
@@ -134,7 +134,7 @@ export async function composeReader(settings: Pick<EngineSettings, 'configPath' 
   return {
     store: state.store,
     policy,
-    lookupAccount: policyDirectory(policy.accounts),
+    lookupAccount: await accountLookupFor(policy, state.store),
     close: () => state.close(),
   };
 }

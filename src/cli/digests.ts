@@ -1,7 +1,7 @@
 import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
+import type { AccountLookup } from '../app/account-directory.js';
 import { type DigestCounts, policyDigestSource, previewDigests, sendDueDigests } from '../app/digest.js';
-import type { AccountInfo } from '../core/account.js';
 import type { Digest } from '../core/digest/content.js';
 import { renderDigest } from '../core/digest/render.js';
 import { SechubAlertsError } from '../core/errors.js';
@@ -18,14 +18,12 @@ import { UsageError } from './usage-error.js';
 /** Where the console links of "N more" lead: the Region the AWS settings name, if any. */
 const consoleRegion = () => process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 
-type LookupAccount = (accountId: string) => Promise<AccountInfo | undefined>;
-
 /** The digests due at `now`; undefined when the policy has no digest rules. */
 export async function sendLocalDigests(
-  local: { store: StateStore; mailer: Mailer; policy: Policy; lookupAccount: LookupAccount },
+  local: { store: StateStore; mailer: Mailer; policy: Policy; lookupAccount: AccountLookup },
   now: Date,
 ): Promise<DigestCounts | undefined> {
-  const source = policyDigestSource(local.store, local.policy, local.lookupAccount);
+  const source = policyDigestSource(local.store, local.policy, (id) => local.lookupAccount(id, now));
   if (source.rules.length === 0) return undefined;
   const onProblem = (message: string) => process.stderr.write(`${message}\n`);
   const deps = { ...source, mailer: local.mailer, runtime: systemRuntime, sender: local.policy.sender };
@@ -48,12 +46,12 @@ export function digestLine(counts: DigestCounts): string {
 export async function previewLocalDigest(options: {
   statePath: string;
   policy: Policy;
-  lookupAccount: LookupAccount;
+  lookupAccount: AccountLookup;
   now: Date;
   recipient?: string;
 }): Promise<Email> {
   const store = new SqliteFindingStore(options.statePath);
-  const source = policyDigestSource(store, options.policy, options.lookupAccount);
+  const source = policyDigestSource(store, options.policy, (id) => options.lookupAccount(id, options.now));
   let digests: Digest[];
   try {
     if (source.rules.length === 0) throw new UsageError('--digest: the policy has no digest rules (a rule with notify.digest)');

@@ -1,17 +1,18 @@
-import type { Policy } from './policy.js';
+import { InvalidPolicyError } from './errors.js';
+import { type Policy, validatePolicy } from './policy.js';
 import type { HexDigest } from './ports.js';
 
 /**
- * A policy's fingerprint, so that a command line pointed at a deployment's
- * table can tell whether it runs the deployment's policy. The deployment
- * keeps `{"sha256":"<hex>"}` as the document POLICY_DOCUMENT; the fingerprint
- * is the digest of the validated policy as canonical JSON, so the same rules
- * give the same fingerprint whether they were written as YAML for the
- * command line or as JSON in a Lambda's environment, in any key order, with
- * "15d" or "360h".
+ * The deployment's policy in its table, and fingerprints to compare policies
+ * by. Terraform keeps the policy document (as written, parsed from YAML) in
+ * the document POLICY_DOCUMENT as `{"policy": …}`; the functions read it
+ * there, and a command line pointed at the table compares fingerprints. A
+ * fingerprint is the digest of the validated policy as canonical JSON, so
+ * the same rules give the same fingerprint whether written as YAML or JSON,
+ * in any key order, with "15d" or "360h".
  */
 
-/** Where the deployment keeps its policy's fingerprint (DocumentStore kind and id). */
+/** Where the deployment keeps its policy (DocumentStore kind and id). */
 export const POLICY_DOCUMENT = { kind: 'config', id: 'policy' } as const;
 
 /**
@@ -36,32 +37,38 @@ export function policyFingerprint(policy: Policy, digest: HexDigest): string {
   return digest(canonicalJson(policy));
 }
 
-/** The document's value for a fingerprint. */
-export function policyDocumentValue(fingerprint: string): string {
-  return JSON.stringify({ sha256: fingerprint });
+/** The document's value for a policy document (what Terraform writes, as JSON). */
+export function policyDocumentValue(document: unknown): string {
+  return JSON.stringify({ policy: document });
 }
 
-/** The fingerprint a stored document holds, or undefined when it holds none. */
-export function fingerprintIn(documentValue: string): string | undefined {
+/** The policy document a stored value holds; throws InvalidPolicyError when it holds none. */
+export function policyOfDocument(value: string): unknown {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(documentValue);
-  } catch {
-    return undefined;
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidPolicyError(`the stored policy is not JSON: ${(error as Error).message}`, ['(policy): not JSON']);
   }
-  const sha256 = (parsed as { sha256?: unknown } | null)?.sha256;
-  return typeof sha256 === 'string' && /^[0-9a-f]{64}$/i.test(sha256) ? sha256.toLowerCase() : undefined;
+  if (typeof parsed !== 'object' || parsed === null || !Object.hasOwn(parsed, 'policy'))
+    throw new InvalidPolicyError('the stored policy has no "policy" field', ['(policy): missing']);
+  return (parsed as { policy: unknown }).policy;
 }
 
 /**
  * The warning for a run whose policy is not the deployment's (one line,
  * naming both fingerprints by their first 12 hex digits), or undefined when
- * they agree or the deployment keeps no fingerprint.
+ * they agree or the deployment keeps no policy.
  */
-export function policyMismatch(ours: string, stored: string | undefined): string | undefined {
+export function policyMismatch(ours: Policy, stored: string | undefined, digest: HexDigest): string | undefined {
   if (stored === undefined) return undefined;
-  const deployed = fingerprintIn(stored);
-  if (deployed === ours) return undefined;
-  const theirs = deployed?.slice(0, 12) ?? 'unreadable';
-  return `warning: the policy given (${ours.slice(0, 12)}) differs from the one the deployment runs (${theirs}); this run follows the policy given`;
+  const mine = policyFingerprint(ours, digest);
+  let theirs: string;
+  try {
+    theirs = policyFingerprint(validatePolicy(policyOfDocument(stored)), digest);
+  } catch {
+    return `warning: the deployment's policy cannot be read (${mine.slice(0, 12)} given); this run follows the policy given`;
+  }
+  if (theirs === mine) return undefined;
+  return `warning: the policy given (${mine.slice(0, 12)}) differs from the one the deployment runs (${theirs.slice(0, 12)}); this run follows the policy given`;
 }

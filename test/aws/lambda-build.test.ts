@@ -6,12 +6,16 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/fixtures.js';
 
+/** The clients a function loads only when the policy asks for them: Organizations, and the destinations' SNS and secrets. */
+const ON_DEMAND = ['client-organizations'];
+const DELIVERY = ['client-secrets-manager', 'client-sns', 'client-ssm'];
+
 /** The AWS SDK service clients each function may carry (IAM grants it nothing else). */
 const ALLOWED_CLIENTS: Record<string, string[]> = {
-  'check-record': ['client-dynamodb'],
-  'check-age': ['client-dynamodb'],
-  notify: ['client-dynamodb', 'client-securityhub', 'client-sesv2'],
-  daily: ['client-dynamodb', 'client-securityhub', 'client-sesv2'],
+  'check-record': ['client-dynamodb', ...ON_DEMAND],
+  'check-age': ['client-dynamodb', ...ON_DEMAND],
+  notify: ['client-dynamodb', 'client-securityhub', 'client-sesv2', ...ON_DEMAND, ...DELIVERY],
+  daily: ['client-dynamodb', 'client-securityhub', 'client-sesv2', ...ON_DEMAND, ...DELIVERY],
 };
 /** The clients a function cannot work without. */
 const REQUIRED_CLIENTS: Record<string, string[]> = {
@@ -24,7 +28,7 @@ const REQUIRED_CLIENTS: Record<string, string[]> = {
 /** Every variable of the AWS contract, so that each bundle can be loaded as at a cold start. */
 const CONTRACT_ENV = {
   TABLE_NAME: 'sechub-alerts',
-  POLICY: JSON.stringify({ sender: 'alerts@example.com', rules: [{ name: 'all', notify: { to: ['team@example.com'] } }] }),
+  POLICY_SHA256: '0'.repeat(64),
   LOG_LEVEL: 'WARN',
   POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
   SECURITY_HUB_WRITE_BACK: 'false',
@@ -105,6 +109,10 @@ describe('npm run build: the Lambda bundles', () => {
     expect(ALLOWED_CLIENTS[name], `no SDK client allowance declared for ${name}`).toBeDefined();
     expect(clients.filter((client) => !ALLOWED_CLIENTS[name]!.includes(client))).toEqual([]);
     expect(clients).toEqual(expect.arrayContaining(REQUIRED_CLIENTS[name] ?? []));
+  });
+
+  it.each(handlerNames)('%s loads Organizations, SNS and the secret stores only when the policy uses them', (name) => {
+    expect(sdkClientsLoadedAtStart(name).filter((client) => [...ON_DEMAND, ...DELIVERY].includes(client))).toEqual([]);
   });
 
   it('notify loads the Security Hub client only when write-back is on, not at every cold start', () => {

@@ -10,7 +10,7 @@ import { asff, asffEvent, normalized } from '../builders/asff.js';
 import { createFindingTable, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { repoRoot } from '../support/fixtures.js';
-import { localLambdaEnv } from '../support/lambda-env.js';
+import { deployPolicy, localLambdaEnv } from '../support/lambda-env.js';
 import { localWorkflow, type TaskHandler } from '../support/local-workflow.js';
 import { headerOf, type SesLocal, startSesLocal } from '../support/ses-local.js';
 
@@ -44,6 +44,7 @@ beforeAll(async () => {
     FakeSecurityHub.start({ rates: { getFindings: false } }),
   ]);
   await createFindingTable(dynamo.client, TABLE);
+  await deployPolicy(dynamo.client, TABLE, POLICY);
   Object.assign(
     process.env,
     localLambdaEnv({

@@ -11,7 +11,7 @@ import { createFindingTable, type DynamoDbLocal, deleteFindingTable, startDynamo
 import { matchesEventPattern } from '../support/event-pattern-matcher.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { fixturesRoot } from '../support/fixtures.js';
-import { localLambdaEnv } from '../support/lambda-env.js';
+import { deployPolicy, localLambdaEnv } from '../support/lambda-env.js';
 import { localWorkflow, type TaskHandler, type TaskVariable } from '../support/local-workflow.js';
 import { headerOf, type SesLocal, type StoredEmail, startSesLocal } from '../support/ses-local.js';
 
@@ -87,6 +87,7 @@ const requests: Record<string, number> = {};
 beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynamoDbLocal(), startSesLocal()]);
   await createFindingTable(dynamo.client, TABLE);
+  await deployPolicy(dynamo.client, TABLE, POLICY_DOCUMENT);
   Object.assign(
     process.env,
     localLambdaEnv({ table: TABLE, policy: POLICY_DOCUMENT, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, logLevel: 'WARN' }),
@@ -146,6 +147,7 @@ async function storedItem(key: string): Promise<(Record<string, unknown> & { rec
 async function resetTable(): Promise<void> {
   await deleteFindingTable(dynamo.client, TABLE);
   await createFindingTable(dynamo.client, TABLE);
+  await deployPolicy(dynamo.client, TABLE, POLICY_DOCUMENT);
 }
 
 const summary = (emails: StoredEmail[]) =>
@@ -184,7 +186,8 @@ describe('the lifecycle of one finding, from real Security Hub events', () => {
     expect(item?.record.rules).toEqual({ 'critical-and-high': { lastNotifiedAt: new Date(START).toISOString() } });
     expect(item?.record.claim).toBeUndefined();
     expect(run.invocations).toEqual({ 'check-record': 1, 'check-age': 1, notify: 1 });
-    expect(run.requests).toEqual({ GetItem: 3, PutItem: 2 });
+    // One read of the record per task, and, as this is each function's first invocation, one read of the policy each.
+    expect(run.requests).toEqual({ GetItem: 6, PutItem: 2 });
   });
 
   it('sends nothing when the same event arrives again, for one Lambda invocation and one DynamoDB read', async () => {

@@ -2,9 +2,11 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
 import { readPolicyFile } from '../../src/adapters/files/policy-file.js';
 import { sha256Hex } from '../../src/adapters/system/sha256.js';
+import { validatePolicy } from '../../src/core/policy.js';
 import { POLICY_DOCUMENT, policyDocumentValue, policyFingerprint } from '../../src/core/policy-fingerprint.js';
 import { asff } from '../builders/asff.js';
 import { runCli } from '../support/cli.js';
@@ -120,12 +122,13 @@ describe('--state dynamodb://TABLE', () => {
   describe('when the deployment runs another policy', () => {
     it('says so in one line naming both fingerprints', async () => {
       const { cwd, env, state, store } = await prepare();
-      const deployed = sha256Hex('another policy');
+      const document = { sender: 'alerts@example.com', rules: [{ name: 'other', notify: { to: ['someone@example.com'] } }] };
       await store.putDocument(
         POLICY_DOCUMENT.kind,
-        { id: POLICY_DOCUMENT.id, value: policyDocumentValue(deployed), version: 1 },
+        { id: POLICY_DOCUMENT.id, value: policyDocumentValue(document), version: 1 },
         undefined,
       );
+      const deployed = policyFingerprint(validatePolicy(document), sha256Hex);
       const ours = policyFingerprint(await readPolicyFile(join(cwd, 'sechub-alerts.yaml')), sha256Hex);
 
       const result = await runCli(['process', 'findings.json', '--state', state, '--json'], { cwd, env });
@@ -138,8 +141,11 @@ describe('--state dynamodb://TABLE', () => {
 
     it('says nothing when it runs the same policy, however it was written', async () => {
       const { cwd, env, state, store } = await prepare();
-      const ours = policyFingerprint(await readPolicyFile(join(cwd, 'sechub-alerts.yaml')), sha256Hex);
-      await store.putDocument(POLICY_DOCUMENT.kind, { id: POLICY_DOCUMENT.id, value: policyDocumentValue(ours), version: 1 }, undefined);
+      await store.putDocument(
+        POLICY_DOCUMENT.kind,
+        { id: POLICY_DOCUMENT.id, value: policyDocumentValue(parseYaml(POLICY)), version: 1 },
+        undefined,
+      );
       const reordered = `rules:
   - notify: { every: 360h, to: [security-team@example.com] }
     match: { products: [guardduty], severities: [high, critical] }

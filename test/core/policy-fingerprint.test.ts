@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, DEFAULT_POLICY_DOCUMENT, validatePolicy } from '../../src/core/policy.js';
-import { canonicalJson, fingerprintIn, policyDocumentValue, policyFingerprint, policyMismatch } from '../../src/core/policy-fingerprint.js';
+import {
+  canonicalJson,
+  policyDocumentValue,
+  policyFingerprint,
+  policyMismatch,
+  policyOfDocument,
+} from '../../src/core/policy-fingerprint.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -39,23 +45,27 @@ describe("the policy's fingerprint", () => {
 });
 
 describe('the mismatch warning', () => {
-  const ours = sha256('ours');
-  const theirs = sha256('theirs');
+  const other = { ...DEFAULT_POLICY_DOCUMENT, sender: 'other@example.com' };
+  const fingerprint = (document: unknown) => policyFingerprint(validatePolicy(document), sha256).slice(0, 12);
 
   it('names both fingerprints by 12 hex digits when the deployment runs another policy', () => {
-    expect(policyMismatch(ours, policyDocumentValue(theirs))).toBe(
-      `warning: the policy given (${ours.slice(0, 12)}) differs from the one the deployment runs (${theirs.slice(0, 12)}); this run follows the policy given`,
+    expect(policyMismatch(DEFAULT_POLICY, policyDocumentValue(other), sha256)).toBe(
+      `warning: the policy given (${fingerprint(DEFAULT_POLICY_DOCUMENT)}) differs from the one the deployment runs (${fingerprint(other)}); this run follows the policy given`,
     );
   });
 
-  it('is silent when the policies agree or the deployment keeps no fingerprint', () => {
-    expect(policyMismatch(ours, policyDocumentValue(ours.toUpperCase()))).toBeUndefined();
-    expect(policyMismatch(ours, undefined)).toBeUndefined();
+  it('is silent when the policies agree, however written, or the deployment keeps none', () => {
+    const rewritten = {
+      rules: DEFAULT_POLICY_DOCUMENT.rules.map((rule) => ({ ...rule, notify: { ...rule.notify, every: '360h' } })),
+      sender: DEFAULT_POLICY_DOCUMENT.sender,
+    };
+    expect(policyMismatch(DEFAULT_POLICY, policyDocumentValue(rewritten), sha256)).toBeUndefined();
+    expect(policyMismatch(DEFAULT_POLICY, undefined, sha256)).toBeUndefined();
   });
 
-  it('calls a document it cannot read unreadable', () => {
-    expect(fingerprintIn('{"sha256": 12}')).toBeUndefined();
-    expect(fingerprintIn('not json')).toBeUndefined();
-    expect(policyMismatch(ours, 'null')).toContain('deployment runs (unreadable)');
+  it('says when the deployment keeps a policy it cannot read', () => {
+    expect(() => policyOfDocument('not json')).toThrow(/not JSON/);
+    expect(() => policyOfDocument('{"sha256": "x"}')).toThrow(/no "policy" field/);
+    expect(policyMismatch(DEFAULT_POLICY, '{"policy": {"rules": []}}', sha256)).toContain("the deployment's policy cannot be read");
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
 import { createFindingTable, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
-import { localLambdaEnv } from '../support/lambda-env.js';
+import { deployPolicy, localLambdaEnv } from '../support/lambda-env.js';
 import { headerOf, type SesLocal, startSesLocal } from '../support/ses-local.js';
 import { type Fate, population } from '../support/sweep-harness.js';
 
@@ -31,6 +31,7 @@ function context(remaining: () => number): Context {
 async function prepare(table: string, fates: Fate[]) {
   const world = population(fates, new Date());
   await createFindingTable(dynamo.client, table);
+  await deployPolicy(dynamo.client, table, POLICY);
   const store = new DynamoDbFindingStore({ client: dynamo.client, tableName: table });
   for (const record of world.records) await store.put(record, undefined);
   fake.putAsff(world.asff);

@@ -4,42 +4,45 @@ import { readConfig } from '../../src/handlers/shared/config.js';
 import { parseContinue, parseMapItem } from '../../src/handlers/shared/workflow-payloads.js';
 import { decisionTime } from '../../src/handlers/shared/workflow-steps.js';
 
-const POLICY = JSON.stringify({
-  sender: 'alerts@example.com',
-  rules: [{ name: 'all', notify: { to: ['team@example.com'], every: '7d' } }],
-});
+const SHA = 'ab'.repeat(32);
 
 describe('Lambda configuration, read once at cold start', () => {
   it('reads and validates the variables a function names, and freezes them', () => {
-    const config = readConfig({ TABLE_NAME: 'findings', POLICY, SECURITY_HUB_WRITE_BACK: 'true', CLAIM_SECONDS: '90' }, [
-      'TABLE_NAME',
-      'POLICY',
-      'SECURITY_HUB_WRITE_BACK',
-      'CLAIM_SECONDS',
-    ]);
+    const config = readConfig(
+      {
+        TABLE_NAME: 'findings',
+        POLICY_SHA256: SHA,
+        SECURITY_HUB_WRITE_BACK: 'true',
+        CLAIM_SECONDS: '90',
+        SECRETS: '{"SLACK_WEBHOOK":"arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf"}',
+        BASELINE_FIRST_RUN: 'true',
+      },
+      ['TABLE_NAME', 'POLICY_SHA256', 'SECURITY_HUB_WRITE_BACK', 'CLAIM_SECONDS', 'SECRETS', 'BASELINE_FIRST_RUN'],
+    );
 
-    expect(config.TABLE_NAME).toBe('findings');
-    expect(config.POLICY.rules[0]?.notify.everyMs).toBe(7 * 86_400_000);
-    expect(config.SECURITY_HUB_WRITE_BACK).toBe(true);
-    expect(config.CLAIM_SECONDS).toBe(90);
+    expect(config).toEqual({
+      TABLE_NAME: 'findings',
+      POLICY_SHA256: SHA,
+      SECURITY_HUB_WRITE_BACK: true,
+      CLAIM_SECONDS: 90,
+      SECRETS: { SLACK_WEBHOOK: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf' },
+      BASELINE_FIRST_RUN: true,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('fails naming every missing variable', () => {
-    expect(() => readConfig({}, ['TABLE_NAME', 'POLICY', 'SECURITY_HUB_WRITE_BACK'])).toThrow(ConfigurationError);
-    expect(() => readConfig({}, ['TABLE_NAME', 'POLICY', 'SECURITY_HUB_WRITE_BACK'])).toThrow(
-      /TABLE_NAME: required.*POLICY: required.*SECURITY_HUB_WRITE_BACK: required/,
+  it('fails naming every missing variable, and defaults the optional ones', () => {
+    expect(() => readConfig({}, ['TABLE_NAME', 'POLICY_SHA256', 'SECURITY_HUB_WRITE_BACK'])).toThrow(ConfigurationError);
+    expect(() => readConfig({}, ['TABLE_NAME', 'POLICY_SHA256', 'SECURITY_HUB_WRITE_BACK'])).toThrow(
+      /TABLE_NAME: required.*POLICY_SHA256: required.*SECURITY_HUB_WRITE_BACK: required/,
     );
+    expect(readConfig({}, ['SECRETS', 'BASELINE_FIRST_RUN'])).toEqual({ SECRETS: {}, BASELINE_FIRST_RUN: false });
   });
 
-  it('names the policy problem and where it is', () => {
-    const broken = JSON.stringify({
-      sender: 'alerts@example.com',
-      rules: [{ name: 'all', notify: { to: ['team@example.com'], every: 'often' } }],
-    });
-
-    expect(() => readConfig({ POLICY: broken }, ['POLICY'])).toThrow(/POLICY: rules\[0\]\.notify\.every: expected a duration/);
-    expect(() => readConfig({ POLICY: 'sender: x' }, ['POLICY'])).toThrow(/POLICY: not JSON/);
+  it('refuses a policy hash that is not one, and a secret map that is not names to locations', () => {
+    expect(() => readConfig({ POLICY_SHA256: 'abc' }, ['POLICY_SHA256'])).toThrow(/POLICY_SHA256: expected 64 lower-case hex digits/);
+    expect(() => readConfig({ SECRETS: '["x"]' }, ['SECRETS'])).toThrow(/SECRETS: expected a JSON object of secret names/);
+    expect(() => readConfig({ SECRETS: '{"A": 1}' }, ['SECRETS'])).toThrow(/SECRETS: expected a JSON object/);
   });
 
   it('rejects write-back values other than "true" and "false", and claim times that are not whole seconds', () => {

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
+import { POLICY_DOCUMENT, policyDocumentValue } from '../../src/core/policy-fingerprint.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 
 export interface LocalLambdaEnv {
   /** TABLE_NAME; left out when a test sets it itself. */
   table?: string;
-  /** The policy document, as Terraform passes it in POLICY. */
+  /** The policy document, as Terraform keeps it in the table (see deployPolicy); its hash goes in POLICY_SHA256. */
   policy: unknown;
   dynamoEndpoint: string;
   sesEndpoint: string;
@@ -22,7 +26,7 @@ export interface LocalLambdaEnv {
 export function localLambdaEnv(options: LocalLambdaEnv): Record<string, string> {
   return {
     ...(options.table ? { TABLE_NAME: options.table } : {}),
-    POLICY: JSON.stringify(options.policy),
+    POLICY_SHA256: createHash('sha256').update(policyDocumentValue(options.policy), 'utf8').digest('hex'),
     SECURITY_HUB_WRITE_BACK: String(options.writeBack ?? false),
     LOG_LEVEL: options.logLevel ?? 'ERROR',
     POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
@@ -34,4 +38,17 @@ export function localLambdaEnv(options: LocalLambdaEnv): Record<string, string> 
     ...(options.securityHubEndpoint ? { AWS_ENDPOINT_URL_SECURITYHUB: options.securityHubEndpoint } : {}),
     ...options.extra,
   };
+}
+
+/** Writes the policy document into a table as Terraform does (the config/policy document), for the functions to read. */
+export async function deployPolicy(client: DynamoDBClient, tableName: string, policy: unknown): Promise<void> {
+  const store = new DynamoDbFindingStore({ client, tableName });
+  const value = policyDocumentValue(policy);
+  const current = await store.getDocument(POLICY_DOCUMENT.kind, POLICY_DOCUMENT.id);
+  const written = await store.putDocument(
+    POLICY_DOCUMENT.kind,
+    { id: POLICY_DOCUMENT.id, value, version: (current?.version ?? 0) + 1 },
+    current?.version,
+  );
+  if (!written) throw new Error(`could not write the policy into ${tableName}`);
 }

@@ -37,7 +37,7 @@ INPUT (any form "process" reads), or from the stored snapshot with --id
     const reader = await composeReader({ configPath: configPath(values.config), statePath: values.state ?? DEFAULT_STATE });
     try {
       const { finding, record } = values.id ? await storedFinding(reader.store, values.id) : await fromInput(positionals[0]!, reader.store);
-      const account = await reader.lookupAccount(finding.account);
+      const account = await reader.lookupAccount(finding.account, now);
       const explanation = explain({ finding, record, policy: reader.policy, now, wallNow: new Date(), account });
       process.stdout.write(values.json ? `${JSON.stringify(explanation)}\n` : formatExplanation(explanation, now));
     } finally {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { readInputs } from '../../adapters/files/read-inputs.js';
-import { policyDirectory } from '../../core/account.js';
+import { directoryLookup } from '../../app/account-directory.js';
 import { renderEmail } from '../../core/email/render.js';
 import { InvalidFindingError } from '../../core/errors.js';
 import type { Finding } from '../../core/finding.js';
@@ -59,7 +59,7 @@ policy's digest rules, whether or not it was sent.`,
       ? await previewLocalDigest({
           statePath: values.state ?? DEFAULT_STATE,
           policy,
-          lookupAccount: policyDirectory(policy.accounts),
+          lookupAccount: directoryLookup(policy.accounts),
           now,
           recipient: values.recipient,
         })
@@ -88,7 +88,7 @@ async function firstFinding(input: string): Promise<Finding> {
 }
 
 async function previewNotification(finding: Finding, kind: NotificationKind, policy: Policy, now: Date): Promise<Notification> {
-  const account = await policyDirectory(policy.accounts)(finding.account);
+  const account = await directoryLookup(policy.accounts)(finding.account, now);
   const rules = matchingRules(policy, finding, account);
   if (rules.length === 0) process.stderr.write('note: no rule of the policy matches this finding, so it would not be emailed.\n');
   const recipients = recipientsOf(rules, account);

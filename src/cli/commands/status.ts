@@ -70,7 +70,7 @@ async function statusOf({ store, policy, lookupAccount }: Reader, now: Date, lim
     const finding = record.snapshot;
     bySeverity[finding.severity] = (bySeverity[finding.severity] ?? 0) + 1;
     if (record.snoozed && Date.parse(record.snoozed.until) > now.getTime()) snoozed++;
-    const account = await lookupAccount(finding.account);
+    const account = await lookupAccount(finding.account, now);
     for (const rule of matchingRules(policy, finding, account)) byRule[rule.name] = (byRule[rule.name] ?? 0) + 1;
     const next = nextNotification(record, policy, account);
     if (next)

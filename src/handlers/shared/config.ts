@@ -1,25 +1,50 @@
-import { ConfigurationError, InvalidPolicyError } from '../../core/errors.js';
-import { type Policy, validatePolicy } from '../../core/policy.js';
+import { ConfigurationError } from '../../core/errors.js';
 import * as z from '../../core/zod.js';
 
 /**
  * The environment variables the Lambda functions read, one schema each.
  * Terraform sets them; a function reads the ones it needs once, at cold
  * start, and fails right there naming the variable that is missing or wrong.
+ * No secret is ever among them: SECRETS maps secret names to where they are
+ * kept, and the policy itself is in the table (POLICY_SHA256 pins which).
  */
 const VARIABLES = {
   TABLE_NAME: z.string({ error: 'required, the name of the DynamoDB table' }).check(z.minLength(1, { error: 'must not be empty' })),
-  POLICY: z.pipe(
-    z.string({ error: 'required, the policy document as JSON' }),
-    z.transform((text: string, ctx): Policy => {
-      try {
-        return validatePolicy(JSON.parse(text));
-      } catch (error) {
-        const detail = error instanceof InvalidPolicyError ? error.issues.join('; ') : `not JSON: ${(error as Error).message}`;
-        ctx.issues.push({ code: 'custom', message: detail, input: text });
+  POLICY_SHA256: z
+    .string({ error: 'required, the SHA-256 (hex) of the policy document Terraform keeps in the table' })
+    .check(z.regex(/^[0-9a-f]{64}$/, { error: 'expected 64 lower-case hex digits' })),
+  SECRETS: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((text: string, ctx): Record<string, string> => {
+        try {
+          const parsed: unknown = JSON.parse(text);
+          if (
+            typeof parsed === 'object' &&
+            parsed !== null &&
+            !Array.isArray(parsed) &&
+            Object.values(parsed).every((v) => typeof v === 'string')
+          )
+            return parsed as Record<string, string>;
+        } catch {
+          // reported below
+        }
+        ctx.issues.push({
+          code: 'custom',
+          message: 'expected a JSON object of secret names to Secrets Manager ARNs or SSM parameter names',
+          input: text,
+        });
         return z.NEVER;
-      }
-    }),
+      }),
+    ),
+    {},
+  ),
+  BASELINE_FIRST_RUN: z._default(
+    z.pipe(
+      z.enum(['true', 'false'], { error: '"true" or "false"' }),
+      z.transform((value: 'true' | 'false') => value === 'true'),
+    ),
+    false,
   ),
   SECURITY_HUB_WRITE_BACK: z.pipe(
     z.enum(['true', 'false'], { error: 'required, "true" or "false"' }),

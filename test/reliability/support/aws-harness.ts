@@ -4,7 +4,7 @@ import type { TrackedRecord } from '../../../src/core/record.js';
 import { asff, asffEvent, normalized } from '../../builders/asff.js';
 import { createFindingTable, deleteFindingTable, startDynamoDbLocal } from '../../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../../support/fake-securityhub.js';
-import { localLambdaEnv } from '../../support/lambda-env.js';
+import { deployPolicy, localLambdaEnv } from '../../support/lambda-env.js';
 import { localWorkflow, type TaskHandler } from '../../support/local-workflow.js';
 import { headerOf, startSesLocal } from '../../support/ses-local.js';
 import { type AwsFaultCounts, injectAwsFaults } from './aws-faults.js';
@@ -82,6 +82,7 @@ export async function startAwsHarness() {
       faults.confirmsFailed.clear();
       await deleteFindingTable(dynamo.client, TABLE).catch(() => undefined);
       await createFindingTable(dynamo.client, TABLE);
+      await deployPolicy(dynamo.client, TABLE, POLICY);
       await ses.clear();
       for (const key of Object.keys(invocations)) delete invocations[key];
     },
