@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asff, asffEvent } from '../builders/asff.js';
 import { runCli } from '../support/cli.js';
 import { fixturesRoot, repoRoot } from '../support/fixtures.js';
+import { decodeWords, type ParsedMessage, parseMessage } from '../security/support/mime.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 
 const examples = join(repoRoot, 'examples');
@@ -14,6 +15,35 @@ const write = (dir: string, name: string, value: unknown) => {
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
   return path;
 };
+
+describe('the examples with their policy (npm start)', () => {
+  it('route each finding to its account owners by name, escalate what stays open, keep the snoozed one quiet, and send one digest', async () => {
+    const cwd = workdir();
+    const config = join(examples, 'sechub-alerts.yaml');
+
+    const processed = await runCli(['process', examples, '--clock', 'event', '--config', config, '--json'], { cwd });
+    const ticked = await runCli(['tick', '--now', '2026-11-29T08:00:00Z', '--config', config, '--json'], { cwd });
+    const again = await runCli(['tick', '--now', '2026-11-29T08:00:00Z', '--config', config, '--json'], { cwd });
+
+    expect(processed.json).toMatchObject({ notified: 8, reminded: 1, resolved: 1, emails: 10, failed: 0 });
+    expect(ticked.json).toMatchObject({ reminded: 6, emails: 6, digests: { sent: 1 } });
+    expect(again.json).toMatchObject({ reminded: 0, emails: 0, digests: { sent: 0 } });
+    const outbox = join(cwd, '.sechub-alerts/outbox');
+    const messages = readdirSync(outbox)
+      .filter((name) => name.endsWith('.eml'))
+      .map((name) => parseMessage(readFileSync(join(outbox, name), 'utf8')));
+    const header = (message: ParsedMessage, name: string) => decodeWords(message.headers.find(([key]) => key === name)?.[1] ?? '');
+    const of = (kind: string) => messages.filter((message) => header(message, 'x-sechub-notification') === kind);
+    expect(of('new')).toHaveLength(8);
+    expect(of('new').every((message) => /\((payments-prod|sandbox-ana) \d{12}, [a-z0-9-]+\)$/.test(header(message, 'subject')))).toBe(true);
+    expect(new Set(of('new').map((message) => header(message, 'to')))).toEqual(new Set(['payments-sec@example.com', 'ana@example.com']));
+    expect(of('reminder')).toHaveLength(7);
+    expect(of('reminder').every((message) => header(message, 'to').includes('ciso@example.com') && message.text.includes('Escalated:'))).toBe(true);
+    expect(messages.some((message) => header(message, 'x-sechub-finding-id').includes('S3.8'))).toBe(false);
+    expect(of('digest').map((message) => header(message, 'to'))).toEqual(['security-team@example.com']);
+    expect(of('digest')[0]?.text).toContain('payments-prod');
+  });
+});
 
 describe('sechub-alerts process', () => {
   it('processes the bundled examples: new findings, one reminder, one resolved, the rest ignored or repeats', async () => {

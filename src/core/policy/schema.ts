@@ -178,7 +178,7 @@ export const policySchema = z.strictObject({
   sender: z.email({ error: 'expected the sender email address' }),
   accounts: z._default(
     z.record(z.string().check(z.regex(ACCOUNT_ID, { error: 'expected 12-digit AWS account ids as keys' })), accountEntry, {
-      error: 'expected accounts by 12-digit id',
+      error: 'expected accounts by their 12-digit AWS account ids',
     }),
     {},
   ),
