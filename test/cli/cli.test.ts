@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asff, asffEvent } from '../builders/asff.js';
+import { decodeWords, type ParsedMessage, parseMessage } from '../security/support/mime.js';
 import { runCli } from '../support/cli.js';
 import { fixturesRoot, repoRoot } from '../support/fixtures.js';
-import { decodeWords, type ParsedMessage, parseMessage } from '../security/support/mime.js';
 import { startSmtpSink } from '../support/smtp-sink.js';
 
 const examples = join(repoRoot, 'examples');
@@ -38,7 +38,9 @@ describe('the examples with their policy (npm start)', () => {
     expect(of('new').every((message) => /\((payments-prod|sandbox-ana) \d{12}, [a-z0-9-]+\)$/.test(header(message, 'subject')))).toBe(true);
     expect(new Set(of('new').map((message) => header(message, 'to')))).toEqual(new Set(['payments-sec@example.com', 'ana@example.com']));
     expect(of('reminder')).toHaveLength(7);
-    expect(of('reminder').every((message) => header(message, 'to').includes('ciso@example.com') && message.text.includes('Escalated:'))).toBe(true);
+    expect(
+      of('reminder').every((message) => header(message, 'to').includes('ciso@example.com') && message.text.includes('Escalated:')),
+    ).toBe(true);
     expect(messages.some((message) => header(message, 'x-sechub-finding-id').includes('S3.8'))).toBe(false);
     expect(of('digest').map((message) => header(message, 'to'))).toEqual(['security-team@example.com']);
     expect(of('digest')[0]?.text).toContain('payments-prod');
