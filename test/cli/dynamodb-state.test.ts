@@ -119,6 +119,23 @@ describe('--state dynamodb://TABLE', () => {
     });
   });
 
+  it('status and explain read the table as they read a state file', async () => {
+    const { cwd, env, state } = await prepare(3);
+    await runCli(['process', 'findings.json', '--state', state, '--clock', 'event'], { cwd, env });
+
+    const status = await runCli(['status', '--state', state, '--json'], { cwd, env });
+    const explained = await runCli(['explain', '--id', id('f1'), '--state', state, '--json'], { cwd, env });
+
+    expect(JSON.parse(status.stdout)).toMatchObject({ tracked: { open: 3, byRule: { 'high-guardduty': 3 } }, claimsInFlight: [] });
+    expect(JSON.parse(status.stdout).nextDue).toHaveLength(3);
+    expect(JSON.parse(explained.stdout)).toMatchObject({
+      finding: { id: id('f1') },
+      rules: [{ name: 'high-guardduty', matches: true }],
+      record: { open: true },
+      decision: { action: 'skip', reason: 'already notified; reminder not due' },
+    });
+  });
+
   describe('when the deployment runs another policy', () => {
     it('says so in one line naming both fingerprints', async () => {
       const { cwd, env, state, store } = await prepare();
