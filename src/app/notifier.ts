@@ -1,13 +1,5 @@
 import type { AccountInfo } from '../core/account.js';
-import {
-  claimedRecord,
-  claimNonce,
-  confirmedRecord,
-  endClaimDeadline,
-  holdsClaim,
-  releasedRecord,
-  type SendDecision,
-} from '../core/claim.js';
+import { claimedRecord, claimNonce, confirmedRecord, holdsClaim, releasedRecord, type SendDecision } from '../core/claim.js';
 import { type Decision, decide, type Outcome } from '../core/decide.js';
 import { renderEmail } from '../core/email/render.js';
 import { DeliveryError, MailDeliveryError, TransientError } from '../core/errors.js';
@@ -17,6 +9,7 @@ import type { Policy } from '../core/policy.js';
 import type { Channel, Email, FindingStore, Mailer, Runtime } from '../core/ports.js';
 import type { FindingSnapshot, ThreadRef, TrackedRecord } from '../core/record.js';
 import type { Counts } from './counts.js';
+import { endClaim } from './end-claim.js';
 
 export interface HandleResult {
   outcome: Outcome;
@@ -69,9 +62,6 @@ export interface NotifierDeps extends FindingHandlerDeps {
 
 const MAX_ATTEMPTS = 8;
 const DEFAULT_CLAIM_MS = 120_000;
-/** At most this long, and this many attempts, go into the write that ends a claim (it must fit in a Lambda invocation too). */
-const END_CLAIM_BUDGET_MS = 10_000;
-const END_CLAIM_ATTEMPTS = 8;
 
 /** Sends the email of a claimed decision and confirms it; given only to the loop by a Notifier. */
 type SendClaimed = (decision: SendDecision, finding: FindingSnapshot, claimed: TrackedRecord) => Promise<HandleResult>;
@@ -293,25 +283,9 @@ export class Notifier extends FindingHandler {
     };
   };
 
-  /**
-   * The write that ends a claim (confirmation after a send, release after a
-   * failed one). A transient store failure here is retried at once, within
-   * half the claim's lease: left unwritten, a sent email would be sent again
-   * once the lease is over, and a failed one would wait for it.
-   */
-  private async endClaim(claimed: TrackedRecord, write: () => Promise<boolean>): Promise<void> {
-    const { clock, sleep } = this.notifierDeps.runtime;
-    const deadline = endClaimDeadline(claimed, this.claimMs, clock.now().getTime(), END_CLAIM_BUDGET_MS);
-    for (let attempt = 1, wait = 50; ; attempt++, wait = Math.min(wait * 2, 2000)) {
-      try {
-        await write();
-        return;
-      } catch (error) {
-        const late = clock.now().getTime() + wait > deadline;
-        if (!(error instanceof TransientError) || late || attempt >= END_CLAIM_ATTEMPTS) throw error;
-        await sleep(wait);
-      }
-    }
+  /** Ends a claim with `write`: see end-claim.ts for why it is retried, and for how long. */
+  private endClaim(claimed: TrackedRecord, write: () => Promise<boolean>): Promise<void> {
+    return endClaim(this.notifierDeps.runtime, Date.parse(claimed.claim!.until), this.claimMs, write);
   }
 
   private async afterSend(finding: Finding | FindingSnapshot, notification: Notification): Promise<void> {

@@ -54,11 +54,6 @@ export function ownersFromTag(value: string | undefined): string[] {
   return [...new Set(value.split(/[\s,;]+/).filter((part) => /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(part)))];
 }
 
-/** A lookup in the policy's own directory alone (no live directory): what the composition roots use without Organizations. */
-export function policyDirectory(entries: Readonly<Record<string, AccountEntry>>): (accountId: string) => Promise<AccountInfo | undefined> {
-  return async (accountId) => mergeAccount(accountId, Object.hasOwn(entries, accountId) ? entries[accountId] : undefined, undefined);
-}
-
 /** A root or an organizational unit of AWS Organizations, as the directory keeps it. */
 export interface OrganizationNode {
   /** "r-…" for the root, "ou-…" for an OU. */

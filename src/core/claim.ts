@@ -47,15 +47,6 @@ export function holdsClaim(stored: TrackedRecord | undefined, claimed: TrackedRe
   return stored !== undefined && stored.claim?.id === claimed.claim?.id && stored.version === claimed.version;
 }
 
-/**
- * Until when the write that ends a claim may be retried: half the lease
- * before it runs out (left unwritten, a sent email would be sent again once
- * the lease is over), and never past `budgetMs` from `startedMs`.
- */
-export function endClaimDeadline(claimed: TrackedRecord, claimMs: number, startedMs: number, budgetMs: number): number {
-  return Math.min(Date.parse(claimed.claim!.until) - claimMs / 2, startedMs + budgetMs);
-}
-
 /** A claim nonce from a random number in [0, 1): ten base-36 digits. */
 export function claimNonce(random: number): string {
   return random.toString(36).slice(2, 12);

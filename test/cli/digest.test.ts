@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutboxMailer } from '../../src/adapters/outbox/outbox-mailer.js';
 import { SqliteFindingStore } from '../../src/adapters/sqlite/sqlite-finding-store.js';
+import { directoryLookup } from '../../src/app/account-directory.js';
 import { previewLocalDigest, sendLocalDigests } from '../../src/cli/digests.js';
 import { main } from '../../src/cli/main.js';
-import { policyDirectory } from '../../src/core/account.js';
 import { DEFAULT_POLICY, type Policy, validatePolicy } from '../../src/core/policy.js';
 import { collectedRecord } from '../builders/records.js';
 
@@ -40,7 +40,7 @@ function policyWithDigest(): Policy {
   });
 }
 
-const lookupAccount = policyDirectory({});
+const lookupAccount = directoryLookup({});
 
 async function seededState(): Promise<string> {
   const statePath = join(dir, 'state.db');

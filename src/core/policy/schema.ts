@@ -190,4 +190,3 @@ export const policySchema = z.strictObject({
 
 export type PolicyDocument = z.output<typeof policySchema>;
 export type RuleDocument = PolicyDocument['rules'][number];
-export type SnoozeDocument = PolicyDocument['snoozes'][number];
