@@ -8,6 +8,7 @@ import {
   claimedPair,
   claimHolds,
   confirmedPair,
+  coveredRun,
   DIGEST_KIND,
   DIGEST_RUN_KIND,
   holdsPairClaim,
@@ -18,7 +19,6 @@ import {
   releasedPair,
   runMomentOf,
   sentFor,
-  settledRun,
 } from '../core/digest/state.js';
 import { TransientError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
@@ -98,7 +98,7 @@ export function emptyDigestCounts(): DigestCounts {
 
 /**
  * The use case "send the digests that are due": for each schedule whose
- * latest moment at or before `now` was not yet settled, one pass over the
+ * latest moment at or before `now` was not yet covered, one pass over the
  * records builds every recipient's digest, and each goes out exactly once
  * per period — claim the (schedule, recipient) document, send, confirm the
  * moment; a failed send releases it for the next run; a crashed sender's
@@ -131,20 +131,20 @@ export async function previewDigests(source: DigestSource, now: Date): Promise<D
   return collectDigests(source, await dueSchedules(source, now, 'all'));
 }
 
-/** The schedules to build: those not settled for their latest moment (or all), with what their documents know of recipients. */
+/** The schedules to build: those not covered for their latest moment (or all), with what their documents know of recipients. */
 async function dueSchedules(source: DigestSource, now: Date, which: 'due' | 'all'): Promise<DueSchedule[]> {
   const moments = [];
   for (const latest of latestMoments(source.rules, now)) {
-    const settled = runMomentOf(await source.store.getDocument(DIGEST_RUN_KIND, latest.id));
-    if (which === 'all' || settled === undefined || settled < latest.moment.getTime()) moments.push({ ...latest, settled });
+    const covered = runMomentOf(await source.store.getDocument(DIGEST_RUN_KIND, latest.id));
+    if (which === 'all' || covered === undefined || covered < latest.moment.getTime()) moments.push({ ...latest, covered });
   }
   if (moments.length === 0) return [];
   const pairs: StoredDocument[] = [];
   for await (const document of source.store.listDocuments(DIGEST_KIND)) pairs.push(document);
-  return moments.map(({ id, schedule, moment, settled }) => {
+  return moments.map(({ id, schedule, moment, covered }) => {
     const known = knownRecipients(id, pairs);
     if (which === 'all') for (const [address, state] of known) if (state.lastSent >= moment) known.delete(address);
-    return { schedule, moment, known, ...(settled === undefined ? {} : { settledAt: new Date(settled) }) };
+    return { schedule, moment, known, ...(covered === undefined ? {} : { coveredAt: new Date(covered) }) };
   });
 }
 
@@ -217,7 +217,7 @@ async function tryPut(store: StateStore, document: StoredDocument, expected: num
 }
 
 /**
- * Marks each schedule settled for its moment once every recipient is (sent,
+ * Marks each schedule covered for its moment once every recipient is (sent,
  * skipped, or sent by another worker by now), so later runs in the same
  * period read no records. A schedule with a failed digest stays due.
  */
@@ -225,15 +225,15 @@ async function settleRuns(store: StateStore, due: DueSchedule[], failed: Set<str
   for (const { schedule, moment } of due) {
     const id = scheduleId(schedule);
     if (failed.has(id)) continue;
-    let settled = true;
+    let covered = true;
     for (const digest of waiting.filter((d) => d.scheduleId === id)) {
-      if (!sentFor(pairStateOf(await store.getDocument(DIGEST_KIND, pairId(id, digest.recipient))), moment)) settled = false;
+      if (!sentFor(pairStateOf(await store.getDocument(DIGEST_KIND, pairId(id, digest.recipient))), moment)) covered = false;
     }
-    if (!settled) continue;
+    if (!covered) continue;
     const before = await store.getDocument(DIGEST_RUN_KIND, id);
     if ((runMomentOf(before) ?? Number.NEGATIVE_INFINITY) >= moment.getTime()) continue;
     try {
-      await store.putDocument(DIGEST_RUN_KIND, settledRun(id, before, moment), before?.version);
+      await store.putDocument(DIGEST_RUN_KIND, coveredRun(id, before, moment), before?.version);
     } catch (error) {
       // Only saves a later run a read of the records; that run settles it instead.
       if (!(error instanceof TransientError)) throw error;

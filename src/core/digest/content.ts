@@ -23,11 +23,11 @@ export interface DueSchedule {
   /** Recipients who had a digest of this schedule before: the moment of the last one, and the rules it was for. */
   known: ReadonlyMap<string, { lastSent: Date; rules: readonly string[] }>;
   /**
-   * The last moment for which every recipient of the schedule was settled
+   * The last moment for which every recipient of the schedule was covered
    * (sent, or skipped as empty): a recipient with nothing sent since then
    * had nothing to be told, so their period starts there.
    */
-  settledAt?: Date;
+  coveredAt?: Date;
 }
 
 export interface Section {
@@ -264,10 +264,10 @@ export class DigestCollector {
   }
 }
 
-/** The later of the recipient's last digest and the schedule's last settled moment; one period back when neither is known. */
+/** The later of the recipient's last digest and the schedule's last covered moment; one period back when neither is known. */
 function periodStart(group: Group, lastSent: Date | undefined): Date {
-  const settled = group.due.settledAt && group.due.settledAt < group.due.moment ? group.due.settledAt : undefined;
-  const start = Math.max(lastSent?.getTime() ?? Number.NEGATIVE_INFINITY, settled?.getTime() ?? Number.NEGATIVE_INFINITY);
+  const covered = group.due.coveredAt && group.due.coveredAt < group.due.moment ? group.due.coveredAt : undefined;
+  const start = Math.max(lastSent?.getTime() ?? Number.NEGATIVE_INFINITY, covered?.getTime() ?? Number.NEGATIVE_INFINITY);
   return Number.isFinite(start) ? new Date(start) : group.firstStart;
 }
 

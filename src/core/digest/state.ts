@@ -11,7 +11,7 @@ import { type DigestSchedule, latestMoment, scheduleId } from './schedule.js';
 
 /** One document per (schedule, recipient): id "<schedule id>|<recipient>". */
 export const DIGEST_KIND = 'digest';
-/** One document per schedule: the last moment all of its recipients were settled (a run need not read findings again). */
+/** One document per schedule: the last moment all of its recipients were covered (a run need not read findings again). */
 export const DIGEST_RUN_KIND = 'digest-run';
 
 /**
@@ -59,7 +59,7 @@ export function pairStateOf(document: StoredDocument | undefined): PairState {
   }
 }
 
-/** The moment of a schedule's last settled run, from its document. */
+/** The moment of a schedule's last covered run, from its document. */
 export function runMomentOf(document: StoredDocument | undefined): number | undefined {
   if (!document) return undefined;
   try {
@@ -134,8 +134,8 @@ export function holdsPairClaim(stored: StoredDocument | undefined, claimed: Stor
   return stored !== undefined && stored.version === claimed.version && pairStateOf(stored).claim?.id === pairStateOf(claimed).claim?.id;
 }
 
-/** The schedule's document once every recipient was settled for `moment`. */
-export function settledRun(id: string, before: StoredDocument | undefined, moment: Date): StoredDocument {
+/** The schedule's document once every recipient was covered for `moment`. */
+export function coveredRun(id: string, before: StoredDocument | undefined, moment: Date): StoredDocument {
   return documentOf(id, { moment: moment.toISOString() }, (before?.version ?? 0) + 1, moment);
 }
 
