@@ -21,7 +21,7 @@ const policy = validatePolicy({
   sender: 'alerts@example.com',
   destinations: {
     slack: { type: 'slack', token: { secret: 'SLACK_TOKEN' }, channel: 'C0123456789' },
-    siem: { type: 'webhook', url: 'https://siem.example.com/in' },
+    siem: { type: 'webhook', url: 'https://siem.example.com/in', signing_secret: { secret: 'SIEM_HMAC' } },
   },
   rules: [{ name: 'all', notify: { to: ['team@example.com', 'slack', 'siem'], every: '1d', resolved: true } }],
 });
