@@ -83,7 +83,7 @@ export interface Email {
   text: string;
   /** Extra headers: X-Sechub-Notification always; X-Sechub-Finding-Id for a finding's email, X-Sechub-Digest-* for a digest. */
   headers: Record<string, string>;
-  /** The conversation the email belongs to (every email about one finding is one); none for an email that starts no thread. */
+  /** The conversation the email belongs to: every email about one finding is one, and so is every digest of one schedule to one recipient. */
   thread?: EmailThread;
 }
 
@@ -93,9 +93,9 @@ export interface Email {
  * clients show every email about a finding as one conversation.
  */
 export interface EmailThread {
-  /** What the conversation is about (a finding's key): the same for all its emails. */
+  /** What the conversation is about (a finding's key, or a digest series): the same for all its emails. */
   key: string;
-  /** When the conversation began (ISO-8601: the finding's first observation). */
+  /** When the conversation began (ISO-8601: the finding's first observation; a digest's period start). */
   since: string;
   /** When this email was decided (ISO-8601). */
   at: string;

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxMailer } from '../../src/adapters/outbox/outbox-mailer.js';
+import { renderDigest } from '../../src/core/digest/render.js';
+import { sampleDigest, sampleDigestRecord, sampleDigestRecords } from '../../src/core/digest/samples.js';
 import { renderEmail } from '../../src/core/email/render.js';
 import { resolvedSample, SAMPLES, sampleNotification } from '../../src/core/email/samples.js';
 import type { NotificationKind } from '../../src/core/notification.js';
@@ -13,8 +15,8 @@ import type { FindingSnapshot } from '../../src/core/record.js';
 /**
  * Every email the project sends, written by the OutboxMailer as the real
  * message, scored by SpamAssassin's local rules (`spamassassin -t -L`): each
- * must score 0 points. To score another kind of email (the digest, say), add
- * it to MESSAGES.
+ * must score 0 points: the finding emails of every kind and the digest. To
+ * score another kind of email, add it to MESSAGES.
  */
 
 interface Message {
@@ -62,6 +64,19 @@ const MESSAGES: Message[] = [
     KINDS.map((kind) => ({ name: `${product} ${kind}`, email: notificationEmail(finding, kind) })),
   ),
   ...KINDS.map((kind) => ({ name: `hostile-text finding ${kind}`, email: notificationEmail(HOSTILE, kind) })),
+  { name: 'digest', email: renderDigest({ digest: sampleDigest(), sender: SENDER, consoleRegion: 'eu-west-1' }) },
+  {
+    name: 'digest with a hostile-text finding',
+    email: renderDigest({
+      // Another recipient's, so that it is another email with its own Message-ID.
+      digest: {
+        ...sampleDigest([...sampleDigestRecords(), sampleDigestRecord(HOSTILE, 99, { since: 1 })]),
+        recipient: 'cloud-team@example.com',
+      },
+      sender: SENDER,
+      consoleRegion: 'eu-west-1',
+    }),
+  },
 ];
 
 const INSTALLED = spawnSync('spamassassin', ['--version']).status === 0;
@@ -88,21 +103,33 @@ function mailbox(messages: Buffer[]): string {
     .join('');
 }
 
+/** The Message-ID header of a raw message, or of the last message in a stretch of SpamAssassin's output. */
+function messageIdOf(text: string): string {
+  const ids = [...text.matchAll(/^Message-ID:\s*(<[^>\r\n]+>)/gim)];
+  const id = ids.at(-1)?.[1];
+  if (!id) throw new Error('no Message-ID');
+  return id;
+}
+
 /**
  * Runs SpamAssassin's local tests (no network, no Bayes, no user state) on
  * every message in one process, one start-up being most of the cost, and
- * reads each message's report, in order.
+ * reads each message's report by its Message-ID: SpamAssassin does not
+ * report in the mailbox's order.
  */
-function score(messages: Buffer[]): Promise<Score[]> {
+function score(messages: Buffer[]): Promise<Map<string, Score>> {
   const prefs = join(work, 'user_prefs');
   writeFileSync(prefs, '');
   const args = ['-t', '-L', '--mbox', '-x', '-p', prefs, '--cf=use_bayes 0', '--cf=use_auto_whitelist 0'];
   return new Promise((resolve, reject) => {
     const child = execFile('spamassassin', args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-      const reports = stdout.split('Content analysis details:').slice(1);
-      if (reports.length !== messages.length)
-        return reject(error ?? new Error(`${reports.length} SpamAssassin reports for ${messages.length} messages`));
-      resolve(reports.map(parseReport));
+      const parts = stdout.split('Content analysis details:');
+      if (parts.length - 1 !== messages.length)
+        return reject(error ?? new Error(`${parts.length - 1} SpamAssassin reports for ${messages.length} messages`));
+      // Each report follows the headers of the message it is about.
+      const reports = new Map(parts.slice(1).map((report, i) => [messageIdOf(parts[i]!), parseReport(report)]));
+      if (reports.size !== messages.length) return reject(new Error('two of the messages share a Message-ID'));
+      resolve(reports);
     });
     child.stdin?.end(mailbox(messages), 'latin1');
   });
@@ -135,7 +162,7 @@ describe.skipIf(!INSTALLED)(
         }),
       );
       const results = await score(files);
-      for (const [i, { name }] of MESSAGES.entries()) scores.set(name, results[i]!);
+      for (const [i, { name }] of MESSAGES.entries()) scores.set(name, results.get(messageIdOf(files[i]!.toString('latin1')))!);
     }, 120_000);
 
     it.each(MESSAGES.map(({ name }) => name))('the %s email scores 0 points', (name) => {

@@ -1,6 +1,6 @@
 import { DIGEST_TEMPLATE } from '../email/digest-template.generated.js';
 import { fillTemplate } from '../email/template.js';
-import type { Email } from '../ports.js';
+import type { Email, EmailThread } from '../ports.js';
 import type { Digest } from './content.js';
 import { digestEmailId } from './state.js';
 import { renderDigestText } from './text.js';
@@ -38,5 +38,23 @@ export function renderDigest({ digest, sender, consoleRegion }: DigestRenderInpu
       'X-Sechub-Digest-Fixed': String(digest.fixed.total),
       'X-Sechub-Digest-Open': String(digest.open.total),
     },
+    thread: digestThread(digest),
+  };
+}
+
+/**
+ * Every digest of one schedule to one recipient is a reply in one series
+ * whose root is never sent: mail clients that thread by References (Apple
+ * Mail, Thunderbird) or by the conversation index (Outlook) put yesterday's
+ * digest beside today's, Gmail keeps them apart (their subjects differ). The
+ * References header also keeps SpamAssassin's HEXHASH_WORD, which instance
+ * ids in finding titles meet, from scoring (docs/email.md, "Spam filters").
+ */
+function digestThread(digest: Digest): EmailThread {
+  return {
+    key: `digest|${digest.scheduleId}|${digest.recipient}`,
+    since: digest.periodStart.toISOString(),
+    at: digest.moment.toISOString(),
+    followUp: true,
   };
 }

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { renderDigest } from '../../../src/core/digest/render.js';
 import { SAMPLE_DIGEST_RULE, sampleDigest, sampleDigestRecords } from '../../../src/core/digest/samples.js';
+import { deliveryHeaders } from '../../../src/core/email/headers.js';
 import { HOSTILE_TEXT, hostileDigest } from '../../builders/digests.js';
 
 const SENDER = 'alerts@example.com';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1]!);
 const AWS_LINK = /^https:\/\/([a-z0-9-]+\.)*(aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)\//;
 
@@ -41,6 +44,24 @@ describe('the digest email', () => {
     expect(ids[0]).toBe('digest|1d@08:00@Europe/Madrid|platform-team@example.com|2026-01-12T07:00:00.000Z');
     expect(ids[1]).toBe(ids[0]);
     expect(new Set(ids).size).toBe(3);
+  });
+
+  it('threads every digest of one schedule to one recipient under one root, and another recipient under another', () => {
+    // prepare
+    const digest = sampleDigest();
+    const nextDay = { ...digest, periodStart: digest.moment, moment: new Date('2026-01-13T07:00:00Z') };
+    const other = { ...digest, recipient: 'other@example.com' };
+    // act
+    const [today, tomorrow, theirs] = [digest, nextDay, other].map((d) => {
+      const email = renderDigest({ digest: d, sender: SENDER });
+      return { email, headers: deliveryHeaders(email, sha256).headers };
+    });
+    // assess
+    expect(today!.headers.References).toMatch(/^<[0-9a-f]{24}@example\.com>$/);
+    expect(today!.headers['In-Reply-To']).toBe(today!.headers.References);
+    expect(tomorrow!.headers.References).toBe(today!.headers.References);
+    expect(theirs!.headers.References).not.toBe(today!.headers.References);
+    expect(deliveryHeaders(tomorrow!.email, sha256).messageId).not.toBe(deliveryHeaders(today!.email, sha256).messageId);
   });
 
   it('shows the same facts in the plain-text part: period, counts, every listed finding and what is left out', () => {
