@@ -1,13 +1,31 @@
-# The policy file and the event pattern of the findings rule derived from it.
-# The derivation mirrors eventPatternFor in src/core/event-pattern.ts; the
-# Security Hub vocabulary both use comes from generated/security-hub.json.
-# test/infra checks that both give the same pattern, so change them together.
+# The policy file, the document the functions read it from, the secrets its
+# destinations name, and the event pattern of the findings rule. The
+# derivations mirror the TypeScript (eventPatternFor in src/core/event-pattern.ts,
+# secretNamesOf in src/core/destinations.ts); the Security Hub vocabulary comes
+# from generated/security-hub.json. test/infra checks that both give the same
+# pattern, so change them together.
 
 locals {
   policy = yamldecode(file(var.policy_file))
 
-  # What the functions receive in POLICY; they validate it at cold start.
-  policy_json = jsonencode(local.policy)
+  # The value of the policy document in the table (dynamodb.tf), as policyOfDocument in
+  # src/core/policy-fingerprint.ts reads it: {"policy": …}. The functions validate it at
+  # their first invocation and run it only if it hashes to their POLICY_SHA256.
+  policy_document_value  = jsonencode({ policy = local.policy })
+  policy_document_sha256 = sha256(local.policy_document_value)
+
+  # Destinations by name; each names its secrets in webhook, token, url (when an object)
+  # or signing_secret.
+  destinations = try(local.policy.destinations, {})
+  destination_secrets = {
+    for name, destination in local.destinations : name => compact([
+      try(destination.webhook.secret, null),
+      try(destination.token.secret, null),
+      try(destination.url.secret, null),
+      try(destination.signing_secret.secret, null),
+    ])
+  }
+  secret_names = sort(distinct(flatten(values(local.destination_secrets))))
 
   # Security Hub's detail-types, closed states and OCSF severity names, written once in
   # src/core/security-hub/vocabulary.ts; `npm run build` generates this file from it.

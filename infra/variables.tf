@@ -86,6 +86,32 @@ variable "schedule_expression" {
   }
 }
 
+variable "baseline_on_first_run" {
+  description = "Whether the daily job's first runs adopt the backlog (BASELINE_FIRST_RUN of daily): every active finding in scope is recorded as notified and nothing is sent for it, once, so a new deployment starts from today's findings instead of mailing every open one. Findings that arrive through the findings rule meanwhile are notified as usual."
+  type        = bool
+  default     = false
+}
+
+variable "secrets" {
+  description = "Where each secret the policy's destinations name is kept, by name (SLACK_WEBHOOK = ARN): the full ARN of a Secrets Manager secret (ending in the six characters Secrets Manager adds to the name) or of an SSM SecureString parameter. The functions notify and daily get the map as SECRETS (locations, never values) and may read exactly the secrets the policy names."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.secrets) : can(regex("^[A-Za-z_][A-Za-z0-9_]{0,127}$", name))])
+    error_message = "secrets must be keyed by secret names as the policy writes them: a letter or underscore, then letters, digits and underscores (at most 128), like SLACK_WEBHOOK."
+  }
+
+  validation {
+    condition = alltrue([
+      for location in values(var.secrets) :
+      can(regex("^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$", location)) ||
+      can(regex("^arn:aws(-cn|-us-gov)?:ssm:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:parameter/[A-Za-z0-9_.-][A-Za-z0-9_./-]*$", location))
+    ])
+    error_message = "Each value of secrets must be the full ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (as create-secret prints it; a partial ARN would not match the IAM policy), or of an SSM parameter, arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading slash>."
+  }
+}
+
 variable "write_back" {
   description = "Whether notify and daily update the finding in Security Hub after an email (Workflow NOTIFIED and a note). Grants securityhub:BatchUpdateFindings only when true."
   type        = bool

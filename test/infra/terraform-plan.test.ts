@@ -1,8 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { documentOf } from '../../src/adapters/dynamodb/record-item.js';
+import { sha256Hex } from '../../src/adapters/system/sha256.js';
+import { validatePolicy } from '../../src/core/policy.js';
+import { POLICY_DOCUMENT, policyOfDocument } from '../../src/core/policy-fingerprint.js';
 import { type FakeSts, startFakeSts } from '../support/fake-sts.js';
 import {
   copyInfra,
@@ -28,6 +34,7 @@ const pluginDir = terraformPluginDir();
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const SENDER = 'sechub-alerts@example.com';
+const FUNCTIONS = ['check-record', 'check-age', 'notify', 'daily'];
 
 interface PlannedResource {
   address: string;
@@ -73,6 +80,55 @@ function grants(policy: unknown): Record<string, Grant> {
       return [s.Sid, { actions: sorted(s.Action), resources: sorted(s.Resource), ...(s.Condition ? { condition: s.Condition } : {}) }];
     }),
   );
+}
+
+/** A resource of a plan by address; fails the test when the plan has none. */
+function plannedIn(resources: PlannedResource[], address: string): PlannedResource {
+  const resource = resources.find((r) => r.address === address);
+  expect(resource, `${address} is not in the plan`).toBeDefined();
+  return resource as PlannedResource;
+}
+
+/**
+ * The policy item as the functions read it: the DynamoDB JSON of the plan decoded with the
+ * store's own documentOf, then policyOfDocument and validatePolicy, as at a cold start; it
+ * must give the policy the YAML file gives the command line, and hash to every function's
+ * POLICY_SHA256.
+ */
+function expectTheFunctionsReadThePolicy(resources: PlannedResource[], policyFile: string): void {
+  // prepare
+  const item = JSON.parse(String(plannedIn(resources, 'aws_dynamodb_table_item.policy').change.after.item)) as Record<
+    string,
+    AttributeValue
+  >;
+  const fromFile = validatePolicy(parseYaml(readFileSync(join(repoRoot, 'infra', policyFile), 'utf8')));
+  // act
+  const document = documentOf(POLICY_DOCUMENT.kind, item);
+  const policy = validatePolicy(policyOfDocument(document.value));
+  // assess
+  expect(Object.keys(item).sort()).toEqual(['pk', 'value', 'version']);
+  expect(document).toEqual({ id: POLICY_DOCUMENT.id, value: expect.any(String), version: 1 });
+  expect(policy).toEqual(fromFile);
+  const hashes = FUNCTIONS.map((fn) => {
+    const variables = (
+      plannedIn(resources, `aws_lambda_function.function["${fn}"]`).change.after.environment as { variables: Record<string, string> }[]
+    )[0]?.variables;
+    expect(variables).not.toHaveProperty('POLICY');
+    return variables?.POLICY_SHA256;
+  });
+  expect(hashes).toEqual(FUNCTIONS.map(() => sha256Hex(document.value)));
+}
+
+/** The role policy statements of each function that grant access by a "*" resource, as "role/Sid". */
+function starGrants(resources: PlannedResource[]): string[] {
+  return resources
+    .filter((r) => r.type === 'aws_iam_role_policy')
+    .flatMap((r) =>
+      Object.entries(grants(r.change.after.policy))
+        .filter(([, grant]) => grant.resources.includes('*'))
+        .map(([sid]) => `${r.address}/${sid}`),
+    )
+    .sort();
 }
 
 describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan with the real AWS provider', () => {
@@ -131,11 +187,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       outputs = run.outputs;
     }, 300_000);
 
-    const planned = (address: string) => {
-      const resource = resources.find((r) => r.address === address);
-      expect(resource, `${address} is not in the plan`).toBeDefined();
-      return resource as PlannedResource;
-    };
+    const planned = (address: string) => plannedIn(resources, address);
     const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 
     it('asks AWS nothing but STS GetCallerIdentity', () => {
@@ -202,14 +254,15 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     });
 
     it('uses a "*" resource only for the state machine’s CloudWatch Logs delivery', () => {
-      const star = resources
-        .filter((r) => r.type === 'aws_iam_role_policy')
-        .flatMap((r) =>
-          Object.entries(grants(r.change.after.policy))
-            .filter(([, grant]) => grant.resources.includes('*'))
-            .map(([sid]) => `${r.address}/${sid}`),
-        );
-      expect(star).toEqual(['aws_iam_role_policy.state_machine/CloudWatchLogsDelivery']);
+      expect(starGrants(resources)).toEqual(['aws_iam_role_policy.state_machine/CloudWatchLogsDelivery']);
+    });
+
+    it('writes the policy into the table as a document the functions read, and gives them its hash', () => {
+      expect(planned('aws_dynamodb_table_item.policy').change.after).toMatchObject({
+        table_name: planned('aws_dynamodb_table.findings').change.after.name,
+        hash_key: 'pk',
+      });
+      expectTheFunctionsReadThePolicy(resources, 'examples/basic/policy.yaml');
     });
 
     it('verifies the SES domain with Easy DKIM, whose DNS records are outputs once SES made the tokens', () => {
@@ -221,10 +274,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
 
     it('reserves concurrency for the function named, and leaves the others unreserved', () => {
       const reserved = Object.fromEntries(
-        ['check-record', 'check-age', 'notify', 'daily'].map((fn) => [
-          fn,
-          planned(`aws_lambda_function.function["${fn}"]`).change.after.reserved_concurrent_executions,
-        ]),
+        FUNCTIONS.map((fn) => [fn, planned(`aws_lambda_function.function["${fn}"]`).change.after.reserved_concurrent_executions]),
       );
       expect(reserved).toEqual({ 'check-record': -1, 'check-age': -1, notify: 5, daily: -1 });
     });
@@ -244,11 +294,8 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       resources = run.resources;
     }, 300_000);
 
-    const planned = (address: string) => {
-      const resource = resources.find((r) => r.address === address);
-      expect(resource, `${address} is not in the plan`).toBeDefined();
-      return resource as PlannedResource & { change: { after_unknown: Record<string, unknown> } };
-    };
+    const planned = (address: string) =>
+      plannedIn(resources, address) as PlannedResource & { change: { after_unknown: Record<string, unknown> } };
 
     it('plans the module with write-back off: no role may update findings', () => {
       const policies = resources.filter((r) => r.type === 'aws_iam_role_policy').map((r) => String(r.change.after.policy));
@@ -314,7 +361,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       // assess
       expect(run.ok).toBe(false);
       const output = run.output.replace(/\s+/g, ' ');
-      for (const name of ['check-record', 'check-age', 'notify', 'daily'])
+      for (const name of FUNCTIONS)
         expect(output).toContain(
           `${empty}/${name}.zip is missing: run \`npm ci && npm run build\` in the repository first, or set lambda_dist_dir.`,
         );
