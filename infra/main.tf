@@ -11,6 +11,7 @@ data "aws_region" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
   region     = data.aws_region.current.id
 
   lambda_dist_dir = coalesce(var.lambda_dist_dir, "${path.module}/../dist/lambda")

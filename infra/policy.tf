@@ -1,9 +1,10 @@
-# The policy file, the document the functions read it from, the secrets its
-# destinations name, and the event pattern of the findings rule. The
-# derivations mirror the TypeScript (eventPatternFor in src/core/event-pattern.ts,
-# secretNamesOf in src/core/destinations.ts); the Security Hub vocabulary comes
-# from generated/security-hub.json. test/infra checks that both give the same
-# pattern, so change them together.
+# The policy file, the document the functions read it from, what its
+# destinations and account directory need, and the event pattern of the
+# findings rule. The derivations mirror the TypeScript (eventPatternFor in
+# src/core/event-pattern.ts; secretNamesOf and topicArnsOf in
+# src/core/destinations.ts); the Security Hub vocabulary comes from
+# generated/security-hub.json. test/infra evaluates both sides for the same
+# policies, so change them together.
 
 locals {
   policy = yamldecode(file(var.policy_file))
@@ -15,7 +16,7 @@ locals {
   policy_document_sha256 = sha256(local.policy_document_value)
 
   # Destinations by name; each names its secrets in webhook, token, url (when an object)
-  # or signing_secret.
+  # or signing_secret, and an SNS destination its topic.
   destinations = try(local.policy.destinations, {})
   destination_secrets = {
     for name, destination in local.destinations : name => compact([
@@ -25,7 +26,11 @@ locals {
       try(destination.signing_secret.secret, null),
     ])
   }
-  secret_names = sort(distinct(flatten(values(local.destination_secrets))))
+  secret_names   = sort(distinct(flatten(values(local.destination_secrets))))
+  sns_topic_arns = sort(distinct(compact([for destination in values(local.destinations) : try(destination.topic_arn, null) if try(destination.type, null) == "sns"])))
+
+  # AWS Organizations as the account directory (iam.tf grants its read-only actions).
+  organizations_enabled = try(local.policy.organizations.enabled, false) == true
 
   # Security Hub's detail-types, closed states and OCSF severity names, written once in
   # src/core/security-hub/vocabulary.ts; `npm run build` generates this file from it.

@@ -112,6 +112,28 @@ variable "secrets" {
   }
 }
 
+variable "secrets_kms_key_arns" {
+  description = "Customer managed KMS keys that encrypt the secrets (Secrets Manager secrets or SSM SecureString parameters): notify and daily may decrypt with them through Secrets Manager and SSM only. Leave empty for secrets under the AWS managed keys aws/secretsmanager and aws/ssm."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.secrets_kms_key_arns : can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:key/[A-Za-z0-9-]+$", arn))])
+    error_message = "secrets_kms_key_arns must be KMS key ARNs, arn:<partition>:kms:<region>:<account>:key/<key id> (not aliases: an IAM policy grants on the key)."
+  }
+}
+
+variable "sns_kms_key_arns" {
+  description = "Customer managed KMS keys that encrypt the SNS topics of the policy's destinations: notify and daily may use them through SNS only, to publish. Leave empty for unencrypted topics or topics under the AWS managed key aws/sns."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.sns_kms_key_arns : can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:key/[A-Za-z0-9-]+$", arn))])
+    error_message = "sns_kms_key_arns must be KMS key ARNs, arn:<partition>:kms:<region>:<account>:key/<key id> (not aliases: an IAM policy grants on the key)."
+  }
+}
+
 variable "write_back" {
   description = "Whether notify and daily update the finding in Security Hub after an email (Workflow NOTIFIED and a note). Grants securityhub:BatchUpdateFindings only when true."
   type        = bool

@@ -10,7 +10,7 @@ mock_provider "aws" {
     defaults = { account_id = "123456789012" }
   }
   mock_data "aws_partition" {
-    defaults = { partition = "aws" }
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
   mock_data "aws_region" {
     defaults = { id = "eu-west-1", name = "eu-west-1" }
@@ -369,3 +369,12 @@ run "rejects_an_ssm_parameter_name_instead_of_its_arn" {
   expect_failures = [var.secrets]
 }
 
+
+run "rejects_a_key_alias_for_the_keys_of_secrets_and_topics" {
+  command = plan
+  variables {
+    secrets_kms_key_arns = ["arn:aws:kms:eu-west-1:123456789012:alias/sechub"]
+    sns_kms_key_arns     = ["alias/aws/sns"]
+  }
+  expect_failures = [var.secrets_kms_key_arns, var.sns_kms_key_arns]
+}

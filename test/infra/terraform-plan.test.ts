@@ -35,6 +35,13 @@ const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const SENDER = 'sechub-alerts@example.com';
 const FUNCTIONS = ['check-record', 'check-age', 'notify', 'daily'];
+const ORGANIZATIONS_READ = [
+  'organizations:DescribeAccount',
+  'organizations:DescribeOrganizationalUnit',
+  'organizations:ListParents',
+  'organizations:ListRoots',
+  'organizations:ListTagsForResource',
+];
 
 interface PlannedResource {
   address: string;
@@ -265,6 +272,13 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       expectTheFunctionsReadThePolicy(resources, 'examples/basic/policy.yaml');
     });
 
+    it('grants no Organizations, secrets, SNS or KMS to a policy without the account directory and destinations', () => {
+      const actions = resources
+        .filter((r) => r.type === 'aws_iam_role_policy')
+        .flatMap((r) => Object.values(grants(r.change.after.policy)).flatMap((grant) => grant.actions));
+      expect(actions.filter((action) => /^(organizations|secretsmanager|ssm|sns|kms):/.test(action))).toEqual([]);
+    });
+
     it('verifies the SES domain with Easy DKIM, whose DNS records are outputs once SES made the tokens', () => {
       const domain = planned('aws_sesv2_email_identity.domain["example.com"]');
       expect(domain.change.after.dkim_signing_attributes).toEqual([expect.objectContaining({ next_signing_key_length: 'RSA_2048_BIT' })]);
@@ -284,6 +298,119 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       const queue = grants(planned('aws_sqs_queue_policy.dead_letter').change.after.policy);
       expect(queue.EventBridgeDeadLetters?.condition).toEqual({ ArnEquals: { 'aws:SourceArn': [rule('findings'), rule('daily')] } });
     });
+  });
+
+  describe('of the module with destinations and the account directory from Organizations', () => {
+    const policyFile = 'tests/policies/destinations.yaml';
+    const secretsManager = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
+    const parameter = (name: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${name}`;
+    const SECRETS = {
+      SLACK_SECOPS_WEBHOOK: secretsManager('sechub/slack-secops-AbC123'),
+      SLACK_BOT_TOKEN: secretsManager('sechub/slack-bot-DeF456'),
+      TEAMS_PLATFORM_WEBHOOK: parameter('sechub/teams-platform'),
+      SIEM_HMAC: parameter('sechub/siem-hmac'),
+      AUDIT_URL: parameter('sechub/audit-url'),
+    };
+    const SECRETS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+    const TOPICS_KEY = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
+    const hcl = (value: unknown) => JSON.stringify(value).replace(/":/g, '" =');
+    let resources: PlannedResource[];
+    beforeAll(async () => {
+      const run = await plan('infra with destinations', copy, {
+        policy_file: policyFile,
+        secrets: hcl(SECRETS),
+        secrets_kms_key_arns: hcl([SECRETS_KEY]),
+        sns_kms_key_arns: hcl([TOPICS_KEY]),
+        baseline_on_first_run: 'true',
+      });
+      expect(run.ok, run.output).toBe(true);
+      resources = run.resources;
+    }, 300_000);
+
+    const planned = (address: string) => plannedIn(resources, address);
+    const policy = (fn: string) => grants(planned(`aws_iam_role_policy.function["${fn}"]`).change.after.policy);
+    const table = () => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${planned('aws_dynamodb_table.findings').change.after.name}`;
+    const readOrganization = { actions: ORGANIZATIONS_READ, resources: ['*'] };
+
+    it('keeps every section of the policy in the document the functions read', () => {
+      expectTheFunctionsReadThePolicy(resources, policyFile);
+    });
+
+    it('lets every function read the organization, and check-record cache only the directory’s documents', () => {
+      for (const fn of FUNCTIONS) expect({ fn, grant: policy(fn).ReadOrganization }).toEqual({ fn, grant: readOrganization });
+      expect(policy('check-record')).toEqual({
+        WriteOwnLogs: expect.anything(),
+        ReadRecords: { actions: ['dynamodb:GetItem'], resources: [table()] },
+        CacheAccountDirectory: {
+          actions: ['dynamodb:PutItem'],
+          resources: [table()],
+          condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['doc#org-account#*', 'doc#org-ou#*'] } },
+        },
+        ReadOrganization: readOrganization,
+      });
+      expect(Object.keys(policy('check-age')).sort()).toEqual(['ReadOrganization', 'ReadWriteRecords', 'WriteOwnLogs']);
+    });
+
+    it('lets notify and daily read exactly the secrets the destinations name and publish to exactly their topics', () => {
+      const delivery = {
+        ReadDestinationSecrets: {
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [SECRETS.SLACK_BOT_TOKEN, SECRETS.SLACK_SECOPS_WEBHOOK].sort(),
+        },
+        ReadDestinationParameters: {
+          actions: ['ssm:GetParameter'],
+          resources: [SECRETS.AUDIT_URL, SECRETS.SIEM_HMAC, SECRETS.TEAMS_PLATFORM_WEBHOOK].sort(),
+        },
+        DecryptDestinationSecrets: {
+          actions: ['kms:Decrypt'],
+          resources: [SECRETS_KEY],
+          condition: { StringEquals: { 'kms:ViaService': [`secretsmanager.${REGION}.amazonaws.com`, `ssm.${REGION}.amazonaws.com`] } },
+        },
+        PublishToTopics: {
+          actions: ['sns:Publish'],
+          resources: [`arn:aws:sns:eu-central-1:${ACCOUNT}:security-archive.fifo`, `arn:aws:sns:${REGION}:${ACCOUNT}:security-pager`],
+        },
+        EncryptForTopics: {
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [TOPICS_KEY],
+          condition: { StringEquals: { 'kms:ViaService': ['sns.eu-central-1.amazonaws.com', `sns.${REGION}.amazonaws.com`] } },
+        },
+      };
+      for (const fn of ['notify', 'daily']) expect({ fn, policy: policy(fn) }).toEqual({ fn, policy: expect.objectContaining(delivery) });
+      expect(Object.keys(policy('notify')).sort()).toEqual(
+        ['ReadOrganization', 'ReadWriteRecords', 'SendAsSender', 'WriteOwnLogs', ...Object.keys(delivery)].sort(),
+      );
+      for (const fn of ['check-record', 'check-age']) expect(Object.keys(policy(fn))).not.toContain('PublishToTopics');
+    });
+
+    it('uses "*" resources only for log delivery and the Organizations reads', () => {
+      expect(starGrants(resources)).toEqual(
+        [
+          'aws_iam_role_policy.state_machine/CloudWatchLogsDelivery',
+          ...FUNCTIONS.map((fn) => `aws_iam_role_policy.function["${fn}"]/ReadOrganization`),
+        ].sort(),
+      );
+    });
+
+    it('gives notify and daily the secrets’ locations, and daily the baseline', () => {
+      const variables = (fn: string) =>
+        (planned(`aws_lambda_function.function["${fn}"]`).change.after.environment as { variables: Record<string, string> }[])[0]
+          ?.variables;
+      expect(JSON.parse(variables('notify')?.SECRETS ?? '')).toEqual(SECRETS);
+      expect(JSON.parse(variables('daily')?.SECRETS ?? '')).toEqual(SECRETS);
+      expect(variables('daily')?.BASELINE_FIRST_RUN).toBe('true');
+    });
+
+    it('fails, saying what is missing and what to do, for an unmapped secret', async () => {
+      // act
+      const { SIEM_HMAC: _left, ...others } = SECRETS;
+      const vars = { policy_file: policyFile, secrets: hcl(others) };
+      const run = await plan('infra with an unmapped secret', copy, vars, { shouldFail: true });
+      // assess
+      expect(run.ok).toBe(false);
+      const output = run.output.replace(/\s+/g, ' ').replace(/ ?│ ?/g, ' ');
+      expect(output).toContain('name secrets that the variable secrets does not map: SIEM_HMAC (audit-log, siem)');
+    }, 300_000);
   });
 
   describe('of examples/basic, with an alarm address', () => {
