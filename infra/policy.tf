@@ -1,10 +1,10 @@
 # The policy file, the document the functions read it from, what its
-# destinations and account directory need, and the event pattern of the
-# findings rule. The derivations mirror the TypeScript (eventPatternFor in
+# destinations, digests and account directory need, and the event pattern of
+# the findings rule. The derivations mirror the TypeScript (eventPatternFor in
 # src/core/event-pattern.ts; secretNamesOf and topicArnsOf in
-# src/core/destinations.ts); the Security Hub vocabulary comes from
-# generated/security-hub.json. test/infra evaluates both sides for the same
-# policies, so change them together.
+# src/core/destinations.ts; isDigestRule in src/core/policy.ts); the Security Hub
+# vocabulary comes from generated/security-hub.json. test/infra evaluates both
+# sides for the same policies, so change them together.
 
 locals {
   policy = yamldecode(file(var.policy_file))
@@ -28,6 +28,9 @@ locals {
   }
   secret_names   = sort(distinct(flatten(values(local.destination_secrets))))
   sns_topic_arns = sort(distinct(compact([for destination in values(local.destinations) : try(destination.topic_arn, null) if try(destination.type, null) == "sns"])))
+
+  # Rules that collect findings into a digest, which the daily job sends (events.tf).
+  digest_rules = [for rule in local.policy.rules : rule.name if try(rule.notify.digest, null) != null]
 
   # AWS Organizations as the account directory (iam.tf grants its read-only actions).
   organizations_enabled = try(local.policy.organizations.enabled, false) == true

@@ -76,13 +76,13 @@ variable "log_level" {
 }
 
 variable "schedule_expression" {
-  description = "When the daily job runs (reminders that fell due, and forgetting findings that are no longer active): an EventBridge cron() or rate() expression, in UTC."
+  description = "When the daily job runs (reminders that fell due, digests, and forgetting findings that are no longer active): an EventBridge cron() or rate() expression, in UTC. Null runs it hourly, rate(1 hour), when the policy has digest rules, else daily at 06:00 UTC, cron(0 6 * * ? *). With digest rules, only an hourly or more frequent schedule is accepted."
   type        = string
-  default     = "cron(0 6 * * ? *)"
+  default     = null
 
   validation {
-    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression."
+    condition     = var.schedule_expression == null || can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression, or null."
   }
 }
 

@@ -92,6 +92,10 @@ run "defaults" {
     error_message = "Only daily gets BASELINE_FIRST_RUN, false by default."
   }
   assert {
+    condition     = aws_cloudwatch_event_rule.daily.schedule_expression == "cron(0 6 * * ? *)" && output.daily_schedule_expression == "cron(0 6 * * ? *)"
+    error_message = "Without digest rules the daily job runs at 06:00 UTC."
+  }
+  assert {
     condition     = aws_lambda_function.function["notify"].environment[0].variables.SECURITY_HUB_WRITE_BACK == "false" && !contains(keys(aws_lambda_function.function["check-record"].environment[0].variables), "SECURITY_HUB_WRITE_BACK")
     error_message = "Only notify and daily get SECURITY_HUB_WRITE_BACK."
   }
@@ -331,6 +335,10 @@ run "deploys_a_policy_with_destinations_organizations_and_a_digest" {
     error_message = "baseline_on_first_run reaches the daily job."
   }
   assert {
+    condition     = aws_cloudwatch_event_rule.daily.schedule_expression == "rate(1 hour)" && output.daily_schedule_expression == "rate(1 hour)"
+    error_message = "With a digest rule the daily job runs hourly by default."
+  }
+  assert {
     condition     = jsondecode(aws_cloudwatch_event_rule.findings.event_pattern).detail.findings["$or"][0].ProductArn == [{ suffix = "/aws/guardduty" }, { suffix = "/aws/inspector" }, { suffix = "/aws/securityhub" }]
     error_message = "The event pattern follows the rules' products, whatever else the policy holds."
   }
@@ -343,6 +351,66 @@ run "fails_when_a_destination_names_a_secret_that_is_not_mapped" {
     secrets     = { for name, arn in var.destination_secrets : name => arn if name != "SIEM_HMAC" }
   }
   expect_failures = [aws_dynamodb_table_item.policy]
+}
+
+run "rejects_a_daily_schedule_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "cron(0 6 * * ? *)"
+  }
+  expect_failures = [aws_cloudwatch_event_rule.daily]
+}
+
+run "rejects_a_rate_of_two_hours_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "rate(2 hours)"
+  }
+  expect_failures = [aws_cloudwatch_event_rule.daily]
+}
+
+run "accepts_an_hourly_cron_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "cron(15 0/1 * * ? *)"
+  }
+
+  assert {
+    condition     = output.daily_schedule_expression == "cron(15 0/1 * * ? *)"
+    error_message = "An hourly cron is kept as given."
+  }
+}
+
+run "accepts_a_rate_in_minutes_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "rate(30 minutes)"
+  }
+
+  assert {
+    condition     = output.daily_schedule_expression == "rate(30 minutes)"
+    error_message = "A rate of 30 minutes is kept as given."
+  }
+}
+
+run "keeps_any_schedule_given_for_a_policy_without_digests" {
+  command = plan
+  variables {
+    schedule_expression = "rate(7 days)"
+  }
+
+  assert {
+    condition     = output.daily_schedule_expression == "rate(7 days)"
+    error_message = "Without digest rules any schedule goes."
+  }
 }
 
 run "rejects_secrets_keyed_by_something_other_than_a_secret_name" {
@@ -368,7 +436,6 @@ run "rejects_an_ssm_parameter_name_instead_of_its_arn" {
   }
   expect_failures = [var.secrets]
 }
-
 
 run "rejects_a_key_alias_for_the_keys_of_secrets_and_topics" {
   command = plan

@@ -11,8 +11,9 @@ import { policyLocals, terraformAvailable } from '../support/terraform-cli.js';
 /**
  * infra/policy.tf reads from the policy what the deployment must provide
  * beyond the event pattern: the secrets the destinations name (each must be
- * mapped in `secrets`), the SNS topics they publish to (IAM) and whether
- * Organizations is the account directory (IAM). Evaluated by terraform for several policies, each must be what the
+ * mapped in `secrets`), the SNS topics they publish to (IAM), the digest rules
+ * (an hourly schedule) and whether Organizations is the account directory
+ * (IAM). Evaluated by terraform for several policies, each must be what the
  * TypeScript the functions run says.
  */
 
@@ -44,7 +45,7 @@ const POLICY_DOCUMENTS: Record<string, unknown> = {
   },
 };
 
-describe.skipIf(!terraformAvailable())('the HCL reading of destinations and Organizations (evaluated by terraform)', () => {
+describe.skipIf(!terraformAvailable())('the HCL reading of destinations, digests and Organizations (evaluated by terraform)', () => {
   let work: string;
   let evaluate: ReturnType<typeof policyLocals>;
   beforeAll(() => {
@@ -60,12 +61,13 @@ describe.skipIf(!terraformAvailable())('the HCL reading of destinations and Orga
       // act
       const fromHcl = evaluate(
         toYaml(document),
-        '{ secret_names = local.secret_names, sns_topic_arns = local.sns_topic_arns, organizations_enabled = local.organizations_enabled }',
+        '{ secret_names = local.secret_names, sns_topic_arns = local.sns_topic_arns, digest_rules = local.digest_rules, organizations_enabled = local.organizations_enabled }',
       );
       // assess
       expect(fromHcl).toEqual({
         secret_names: secretNamesOf(policy.destinations),
         sns_topic_arns: topicArnsOf(policy.destinations),
+        digest_rules: policy.rules.filter(isDigestRule).map((rule) => rule.name),
         organizations_enabled: policy.organizations !== undefined,
       });
     });

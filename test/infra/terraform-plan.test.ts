@@ -279,6 +279,11 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       expect(actions.filter((action) => /^(organizations|secretsmanager|ssm|sns|kms):/.test(action))).toEqual([]);
     });
 
+    it('runs the daily job at 06:00 UTC for a policy without digests', () => {
+      expect(planned('aws_cloudwatch_event_rule.daily').change.after.schedule_expression).toBe('cron(0 6 * * ? *)');
+      expect(outputs.daily_schedule_expression?.after).toBe('cron(0 6 * * ? *)');
+    });
+
     it('verifies the SES domain with Easy DKIM, whose DNS records are outputs once SES made the tokens', () => {
       const domain = planned('aws_sesv2_email_identity.domain["example.com"]');
       expect(domain.change.after.dkim_signing_attributes).toEqual([expect.objectContaining({ next_signing_key_length: 'RSA_2048_BIT' })]);
@@ -300,7 +305,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     });
   });
 
-  describe('of the module with destinations and the account directory from Organizations', () => {
+  describe('of the module with destinations, the account directory from Organizations and a digest rule', () => {
     const policyFile = 'tests/policies/destinations.yaml';
     const secretsManager = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
     const parameter = (name: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${name}`;
@@ -315,6 +320,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     const TOPICS_KEY = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
     const hcl = (value: unknown) => JSON.stringify(value).replace(/":/g, '" =');
     let resources: PlannedResource[];
+    let outputs: Record<string, PlannedOutput>;
     beforeAll(async () => {
       const run = await plan('infra with destinations', copy, {
         policy_file: policyFile,
@@ -325,6 +331,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       });
       expect(run.ok, run.output).toBe(true);
       resources = run.resources;
+      outputs = run.outputs;
     }, 300_000);
 
     const planned = (address: string) => plannedIn(resources, address);
@@ -392,24 +399,28 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       );
     });
 
-    it('gives notify and daily the secrets’ locations, and daily the baseline', () => {
+    it('gives notify and daily the secrets’ locations, daily the baseline, and runs it hourly for the digest', () => {
       const variables = (fn: string) =>
         (planned(`aws_lambda_function.function["${fn}"]`).change.after.environment as { variables: Record<string, string> }[])[0]
           ?.variables;
       expect(JSON.parse(variables('notify')?.SECRETS ?? '')).toEqual(SECRETS);
       expect(JSON.parse(variables('daily')?.SECRETS ?? '')).toEqual(SECRETS);
       expect(variables('daily')?.BASELINE_FIRST_RUN).toBe('true');
+      expect(planned('aws_cloudwatch_event_rule.daily').change.after.schedule_expression).toBe('rate(1 hour)');
+      expect(outputs.daily_schedule_expression?.after).toBe('rate(1 hour)');
     });
 
-    it('fails, saying what is missing and what to do, for an unmapped secret', async () => {
+    it('fails, saying what is missing and what to do, for an unmapped secret and a daily schedule with digests', async () => {
       // act
       const { SIEM_HMAC: _left, ...others } = SECRETS;
-      const vars = { policy_file: policyFile, secrets: hcl(others) };
-      const run = await plan('infra with an unmapped secret', copy, vars, { shouldFail: true });
+      const vars = { policy_file: policyFile, secrets: hcl(others), schedule_expression: 'cron(0 6 * * ? *)' };
+      const run = await plan('infra with an unmapped secret and a daily schedule', copy, vars, { shouldFail: true });
       // assess
       expect(run.ok).toBe(false);
       const output = run.output.replace(/\s+/g, ' ').replace(/ ?│ ?/g, ' ');
       expect(output).toContain('name secrets that the variable secrets does not map: SIEM_HMAC (audit-log, siem)');
+      expect(output).toMatch(/digests need the job to run at least hourly; schedule_expression is cron\(0 6 \* \* \? \*\)/);
+      expect(output).toContain('costs about $0.24 a month for 10,000 tracked findings');
     }, 300_000);
   });
 
