@@ -72,6 +72,13 @@ locals {
     }
   }
 
-  # Every address a rule notifies (for SES identities while in the sandbox).
-  recipients = sort(distinct(flatten([for rule in local.policy.rules : rule.notify.to])))
+  # Every address the policy mails (for SES identities while in the sandbox): the addresses
+  # in the rules' to, fallback and escalation lists ("owners" and destination names are not
+  # addresses) and the owners of the policy's accounts entries. Owners that only
+  # Organizations' tags name are not known here.
+  recipient_entries = flatten([
+    for rule in local.policy.rules : concat(rule.notify.to, try(rule.notify.fallback, []), flatten([for step in try(rule.notify.escalate, []) : step.to]))
+  ])
+  account_owners = flatten([for entry in values(try(local.policy.accounts, {})) : try(entry.owners, [])])
+  recipients     = sort(distinct([for entry in concat(local.recipient_entries, local.account_owners) : entry if strcontains(entry, "@")]))
 }

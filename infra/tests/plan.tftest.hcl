@@ -445,3 +445,19 @@ run "rejects_a_key_alias_for_the_keys_of_secrets_and_topics" {
   }
   expect_failures = [var.secrets_kms_key_arns, var.sns_kms_key_arns]
 }
+
+# In the SES sandbox every address the policy mails needs an identity; "owners" and
+# destination names in the notify lists are not addresses.
+run "verifies_only_the_addresses_of_a_policy_with_owners_and_destinations" {
+  command = plan
+  variables {
+    policy_file       = "tests/policies/destinations.yaml"
+    secrets           = var.destination_secrets
+    verify_recipients = true
+  }
+
+  assert {
+    condition     = keys(aws_sesv2_email_identity.recipient) == ["ciso@example.com", "payments-team@example.com", "security-team@example.com"]
+    error_message = "The rules' addresses (fallbacks and escalations too) and the accounts' owners get identities, and nothing else."
+  }
+}

@@ -5,15 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { secretNamesOf, topicArnsOf } from '../../src/core/destinations.js';
-import { DEFAULT_POLICY_DOCUMENT, isDigestRule, validatePolicy } from '../../src/core/policy.js';
+import { DEFAULT_POLICY_DOCUMENT, isDigestRule, isEmailAddress, type Policy, validatePolicy } from '../../src/core/policy.js';
 import { policyLocals, terraformAvailable } from '../support/terraform-cli.js';
 
 /**
  * infra/policy.tf reads from the policy what the deployment must provide
  * beyond the event pattern: the secrets the destinations name (each must be
  * mapped in `secrets`), the SNS topics they publish to (IAM), the digest rules
- * (an hourly schedule) and whether Organizations is the account directory
- * (IAM). Evaluated by terraform for several policies, each must be what the
+ * (an hourly schedule), whether Organizations is the account directory (IAM)
+ * and the addresses to verify in the SES sandbox. Evaluated by terraform for several policies, each must be what the
  * TypeScript the functions run says.
  */
 
@@ -45,6 +45,17 @@ const POLICY_DOCUMENTS: Record<string, unknown> = {
   },
 };
 
+/** Every address the policy mails that Terraform can know: the rules' addresses (not "owners" or destinations) and the accounts' owners. */
+function addressesOf(policy: Policy): string[] {
+  const entries = policy.rules.flatMap((rule) => [
+    ...rule.notify.to,
+    ...rule.notify.fallback,
+    ...rule.notify.escalate.flatMap((step) => step.to),
+  ]);
+  const owners = Object.values(policy.accounts).flatMap((account) => account.owners ?? []);
+  return [...new Set([...entries.filter(isEmailAddress), ...owners])].sort();
+}
+
 describe.skipIf(!terraformAvailable())('the HCL reading of destinations, digests and Organizations (evaluated by terraform)', () => {
   let work: string;
   let evaluate: ReturnType<typeof policyLocals>;
@@ -61,7 +72,7 @@ describe.skipIf(!terraformAvailable())('the HCL reading of destinations, digests
       // act
       const fromHcl = evaluate(
         toYaml(document),
-        '{ secret_names = local.secret_names, sns_topic_arns = local.sns_topic_arns, digest_rules = local.digest_rules, organizations_enabled = local.organizations_enabled }',
+        '{ secret_names = local.secret_names, sns_topic_arns = local.sns_topic_arns, digest_rules = local.digest_rules, organizations_enabled = local.organizations_enabled, recipients = local.recipients }',
       );
       // assess
       expect(fromHcl).toEqual({
@@ -69,6 +80,7 @@ describe.skipIf(!terraformAvailable())('the HCL reading of destinations, digests
         sns_topic_arns: topicArnsOf(policy.destinations),
         digest_rules: policy.rules.filter(isDigestRule).map((rule) => rule.name),
         organizations_enabled: policy.organizations !== undefined,
+        recipients: addressesOf(policy),
       });
     });
   }
