@@ -33,11 +33,26 @@ resource "aws_cloudwatch_event_target" "findings" {
   }
 }
 
+# A digest goes out at the daily job's first run at or after its time, so a policy with
+# digest rules needs the job at least hourly; it still sweeps at most every 20 hours.
+locals {
+  schedule_expression = coalesce(var.schedule_expression, length(local.digest_rules) > 0 ? "rate(1 hour)" : "cron(0 6 * * ? *)")
+  # rate(1 minute) … rate(60 minutes), rate(1 hour), or a cron() of six fields whose hours field is * or 0/1.
+  at_least_hourly = can(regex("^(rate\\((1 minute|([2-9]|[1-5][0-9]|60) minutes|1 hour)\\)|cron\\(\\S+ (\\*|0/1) \\S+ \\S+ \\S+ \\S+\\))$", local.schedule_expression))
+}
+
 resource "aws_cloudwatch_event_rule" "daily" {
   name                = "${var.name_prefix}-daily"
   description         = "Runs the sechub-alerts daily job."
-  schedule_expression = var.schedule_expression
+  schedule_expression = local.schedule_expression
   tags                = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.digest_rules) == 0 || local.at_least_hourly
+      error_message = "The policy has digest rules (${join(", ", local.digest_rules)}), and a digest goes out at the daily job's first run at or after its time, so digests need the job to run at least hourly; schedule_expression is ${local.schedule_expression}. Leave schedule_expression unset (rate(1 hour)), or use rate(N minutes) with N at most 60, rate(1 hour), or a cron() whose hours field is * or 0/1. Running hourly costs about $0.24 a month for 10,000 tracked findings ($2.39 for 100,000), almost all of it the hourly tick reading the records (docs/digest.md); the sweep still starts at most every 20 hours."
+    }
+  }
 }
 
 resource "aws_cloudwatch_event_target" "daily" {

@@ -1,7 +1,10 @@
 # Least privilege: one role per function, one for the state machine and one
 # for EventBridge. Every statement names the exact resources it needs; the
 # only "*" resources are the CloudWatch Logs delivery actions of the state
-# machine role, whose APIs offer no resource-level permissions.
+# machine role, whose APIs offer no resource-level permissions, and the
+# read-only Organizations actions of the account directory (below). What the
+# policy file uses adds statements: Organizations, the destinations' secrets
+# and SNS topics, each only when the policy needs it.
 
 locals {
   # The ARNs in these policies are spelled from the names this module gives its resources
@@ -32,6 +35,21 @@ locals {
     "${local.arn_prefix}:securityhub:${local.in_account}:hub/default",
     "${local.arn_prefix}:securityhub:${local.in_account}:hubv2/*",
   ]
+
+  # The secrets the policy's destinations name, where var.secrets keeps them (the policy
+  # item's precondition in dynamodb.tf makes sure each is mapped), by service.
+  secret_locations    = [for name in local.secret_names : var.secrets[name] if contains(keys(var.secrets), name)]
+  secretsmanager_arns = sort(distinct([for arn in local.secret_locations : arn if split(":", arn)[2] == "secretsmanager"]))
+  ssm_parameter_arns  = sort(distinct([for arn in local.secret_locations : arn if split(":", arn)[2] == "ssm"]))
+  # KMS decrypts and encrypts on the functions' behalf only through the services that keep
+  # the secrets and topics, in the Regions of their ARNs (kms:ViaService).
+  secrets_via_services = sort(distinct([for arn in local.secret_locations : "${split(":", arn)[2]}.${split(":", arn)[3]}.${local.dns_suffix}"]))
+  sns_via_services     = sort(distinct([for arn in local.sns_topic_arns : "sns.${split(":", arn)[3]}.${local.dns_suffix}"]))
+
+  # Statements the function documents take in (source_policy_documents) when the policy needs them.
+  organization_documents = local.organizations_enabled ? [data.aws_iam_policy_document.read_organization.json] : []
+  delivery_documents     = length(local.secret_locations) + length(local.sns_topic_arns) > 0 ? [data.aws_iam_policy_document.deliver.json] : []
+
   function_policies = {
     check-record = data.aws_iam_policy_document.check_record.json
     check-age    = data.aws_iam_policy_document.check_age.json
@@ -70,6 +88,8 @@ resource "aws_iam_role_policy" "function" {
 }
 
 data "aws_iam_policy_document" "check_record" {
+  source_policy_documents = local.organization_documents
+
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -80,9 +100,26 @@ data "aws_iam_policy_document" "check_record" {
     actions   = ["dynamodb:GetItem"]
     resources = [local.table_arn]
   }
+  # The account directory caches what Organizations says in the table, as documents
+  # org-account and org-ou (src/app/account-directory.ts); check-record writes no others.
+  dynamic "statement" {
+    for_each = local.organizations_enabled ? [1] : []
+    content {
+      sid       = "CacheAccountDirectory"
+      actions   = ["dynamodb:PutItem"]
+      resources = [local.table_arn]
+      condition {
+        test     = "ForAllValues:StringLike"
+        variable = "dynamodb:LeadingKeys"
+        values   = ["doc#org-account#*", "doc#org-ou#*"]
+      }
+    }
+  }
 }
 
 data "aws_iam_policy_document" "check_age" {
+  source_policy_documents = local.organization_documents
+
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -96,6 +133,8 @@ data "aws_iam_policy_document" "check_age" {
 }
 
 data "aws_iam_policy_document" "notify" {
+  source_policy_documents = concat(local.organization_documents, local.delivery_documents)
+
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -127,6 +166,8 @@ data "aws_iam_policy_document" "notify" {
 }
 
 data "aws_iam_policy_document" "daily" {
+  source_policy_documents = concat(local.organization_documents, local.delivery_documents)
+
   statement {
     sid       = "WriteOwnLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -164,6 +205,83 @@ data "aws_iam_policy_document" "daily" {
     sid       = "DeadLetterFailedRuns"
     actions   = ["sqs:SendMessage"]
     resources = [local.dead_letter_arn]
+  }
+}
+
+# The account directory's read-only Organizations requests (src/adapters/organizations/
+# organizations-directory.ts: one account at a time; the functions never read the whole
+# tree, so ListAccountsForParent and ListOrganizationalUnitsForParent are not granted).
+# Accounts, OUs and roots have ARNs that name the management account and the organization
+# id, which this module does not know, and ListRoots takes no resource at all, so the
+# resource is "*" (Organizations answers only in the management or a delegated administrator account).
+data "aws_iam_policy_document" "read_organization" {
+  statement {
+    sid = "ReadOrganization"
+    actions = [
+      "organizations:DescribeAccount",
+      "organizations:ListParents",
+      "organizations:DescribeOrganizationalUnit",
+      "organizations:ListTagsForResource",
+      "organizations:ListRoots",
+    ]
+    resources = ["*"]
+  }
+}
+
+# What notify and daily need to deliver to the policy's destinations besides email: the
+# secrets the destinations name, the SNS topics, and the customer managed keys that
+# encrypt them, each statement only when there is something to grant.
+data "aws_iam_policy_document" "deliver" {
+  dynamic "statement" {
+    for_each = length(local.secretsmanager_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadDestinationSecrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = local.secretsmanager_arns
+    }
+  }
+  dynamic "statement" {
+    for_each = length(local.ssm_parameter_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadDestinationParameters"
+      actions   = ["ssm:GetParameter"]
+      resources = local.ssm_parameter_arns
+    }
+  }
+  dynamic "statement" {
+    for_each = length(local.secret_locations) > 0 && length(var.secrets_kms_key_arns) > 0 ? [1] : []
+    content {
+      sid       = "DecryptDestinationSecrets"
+      actions   = ["kms:Decrypt"]
+      resources = var.secrets_kms_key_arns
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = local.secrets_via_services
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = length(local.sns_topic_arns) > 0 ? [1] : []
+    content {
+      sid       = "PublishToTopics"
+      actions   = ["sns:Publish"]
+      resources = local.sns_topic_arns
+    }
+  }
+  # SNS asks KMS for a data key to encrypt each message it accepts for an encrypted topic.
+  dynamic "statement" {
+    for_each = length(local.sns_topic_arns) > 0 && length(var.sns_kms_key_arns) > 0 ? [1] : []
+    content {
+      sid       = "EncryptForTopics"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = var.sns_kms_key_arns
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = local.sns_via_services
+      }
+    }
   }
 }
 

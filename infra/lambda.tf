@@ -7,12 +7,13 @@ locals {
   # Lambda allows 4 KB for all of a function's environment variables, counted in bytes: the
   # UTF-8 of every name and value. length() counts characters, so the bytes come from base64,
   # which writes each 3 bytes as 4 characters and pads the last group with "=" (one for 2
-  # bytes, two for 1): bytes = 3 × length / 4 − padding, exactly.
-  environment_base64 = { for name, variables in local.function_environment : name => base64encode(join("", [for key, value in variables : "${key}${value}"])) }
-  environment_bytes  = { for name, encoded in local.environment_base64 : name => length(encoded) / 4 * 3 - length(regex("=*$", encoded)) }
+  # bytes, two for 1): bytes = 3 × length / 4 − padding, exactly. Counted per variable, so
+  # that a plan over the limit can say which variable takes the most.
+  environment_base64 = { for name, variables in local.function_environment : name => { for key, value in variables : key => base64encode("${key}${value}") } }
+  variable_bytes     = { for name, encoded in local.environment_base64 : name => { for key, text in encoded : key => length(text) / 4 * 3 - length(regex("=*$", text)) } }
+  environment_bytes  = { for name, sizes in local.variable_bytes : name => sum(concat([0], values(sizes))) }
+  largest_variable   = { for name, sizes in local.variable_bytes : name => try([for key, size in sizes : key if size == max(values(sizes)...)][0], "none") }
   environment_limit  = 4096
-  policy_base64      = base64encode(local.policy_json)
-  policy_bytes       = length(local.policy_base64) / 4 * 3 - length(regex("=*$", local.policy_base64))
 }
 
 resource "aws_cloudwatch_log_group" "function" {
@@ -57,14 +58,15 @@ resource "aws_lambda_function" "function" {
       error_message = "${local.lambda_dist_dir}/${each.key}.zip is missing: run `npm ci && npm run build` in the repository first, or set lambda_dist_dir."
     }
     precondition {
-      # The policy is most of the environment; names in other scripts take 2 to 4 bytes a character.
+      # SECRETS, one ARN per secret, is most of the environment of notify and daily.
       condition     = local.environment_bytes[each.key] <= local.environment_limit
-      error_message = "The environment of ${each.key} would be ${local.environment_bytes[each.key]} bytes (UTF-8, names and values) and Lambda allows ${local.environment_limit}; the policy as JSON (POLICY) takes ${local.policy_bytes} of them. Merge rules, or shorten rule names or recipient lists."
+      error_message = "The environment of ${each.key} would be ${local.environment_bytes[each.key]} bytes (UTF-8, names and values) and Lambda allows ${local.environment_limit}; ${local.largest_variable[each.key]} takes ${try(local.variable_bytes[each.key][local.largest_variable[each.key]], 0)} of them. Map only the secrets the policy's destinations name, or give them shorter names and shorter secret or parameter names."
     }
   }
 
-  # The role's permissions (logs included) must exist before the first invocation.
-  depends_on = [aws_iam_role_policy.function]
+  # The role's permissions (logs included) must exist before the first invocation, and
+  # the policy document this version's POLICY_SHA256 names must be in the table.
+  depends_on = [aws_iam_role_policy.function, aws_dynamodb_table_item.policy]
 }
 
 # The daily job is invoked asynchronously by its schedule; an invocation that

@@ -11,6 +11,7 @@ data "aws_region" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
+  dns_suffix = data.aws_partition.current.dns_suffix
   region     = data.aws_region.current.id
 
   lambda_dist_dir = coalesce(var.lambda_dist_dir, "${path.module}/../dist/lambda")
@@ -36,24 +37,33 @@ locals {
       memory_size = var.task_memory_mb
       timeout     = 20
       environment = merge(
-        { SECURITY_HUB_WRITE_BACK = tostring(var.write_back) },
+        { SECURITY_HUB_WRITE_BACK = tostring(var.write_back), SECRETS = local.secrets_variable },
         { for name, value in { CLAIM_SECONDS = var.claim_seconds } : name => tostring(value) if value != null },
       )
     }
     daily = {
-      description = "Daily job: reminders that fell due, and forgetting findings that are no longer active."
+      description = "Daily job: reminders that fell due, digests, and forgetting findings that are no longer active."
       memory_size = var.daily_memory_mb
       timeout     = 900
-      environment = { SECURITY_HUB_WRITE_BACK = tostring(var.write_back) }
+      environment = {
+        SECURITY_HUB_WRITE_BACK = tostring(var.write_back)
+        SECRETS                 = local.secrets_variable
+        BASELINE_FIRST_RUN      = tostring(var.baseline_on_first_run)
+      }
     }
   }
 
+  # The policy itself is in the table (dynamodb.tf); the functions get its hash, so that a
+  # function version runs only the policy it was deployed with.
   common_environment = {
     TABLE_NAME              = aws_dynamodb_table.findings.name
-    POLICY                  = local.policy_json
+    POLICY_SHA256           = local.policy_document_sha256
     LOG_LEVEL               = var.log_level
     POWERTOOLS_SERVICE_NAME = "sechub-alerts"
   }
+
+  # Where the destinations' secrets are kept, by name: locations, never values.
+  secrets_variable = jsonencode(var.secrets)
 
   alarm_actions = var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]
 }

@@ -43,6 +43,11 @@ output "daily_rule_arn" {
   value       = aws_cloudwatch_event_rule.daily.arn
 }
 
+output "daily_schedule_expression" {
+  description = "When the daily job runs, as deployed: schedule_expression, or the default for the policy (rate(1 hour) with digest rules, else cron(0 6 * * ? *))."
+  value       = aws_cloudwatch_event_rule.daily.schedule_expression
+}
+
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue of both rules and the daily job."
   value       = aws_sqs_queue.dead_letter.id

@@ -1,13 +1,39 @@
-# The policy file and the event pattern of the findings rule derived from it.
-# The derivation mirrors eventPatternFor in src/core/event-pattern.ts; the
-# Security Hub vocabulary both use comes from generated/security-hub.json.
-# test/infra checks that both give the same pattern, so change them together.
+# The policy file, the document the functions read it from, what its
+# destinations, digests and account directory need, and the event pattern of
+# the findings rule. The derivations mirror the TypeScript (eventPatternFor in
+# src/core/event-pattern.ts; secretNamesOf and topicArnsOf in
+# src/core/destinations.ts; isDigestRule in src/core/policy.ts); the Security Hub
+# vocabulary comes from generated/security-hub.json. test/infra evaluates both
+# sides for the same policies, so change them together.
 
 locals {
   policy = yamldecode(file(var.policy_file))
 
-  # What the functions receive in POLICY; they validate it at cold start.
-  policy_json = jsonencode(local.policy)
+  # The value of the policy document in the table (dynamodb.tf), as policyOfDocument in
+  # src/core/policy-fingerprint.ts reads it: {"policy": …}. The functions validate it at
+  # their first invocation and run it only if it hashes to their POLICY_SHA256.
+  policy_document_value  = jsonencode({ policy = local.policy })
+  policy_document_sha256 = sha256(local.policy_document_value)
+
+  # Destinations by name; each names its secrets in webhook, token, url (when an object)
+  # or signing_secret, and an SNS destination its topic.
+  destinations = try(local.policy.destinations, {})
+  destination_secrets = {
+    for name, destination in local.destinations : name => compact([
+      try(destination.webhook.secret, null),
+      try(destination.token.secret, null),
+      try(destination.url.secret, null),
+      try(destination.signing_secret.secret, null),
+    ])
+  }
+  secret_names   = sort(distinct(flatten(values(local.destination_secrets))))
+  sns_topic_arns = sort(distinct(compact([for destination in values(local.destinations) : try(destination.topic_arn, null) if try(destination.type, null) == "sns"])))
+
+  # Rules that collect findings into a digest, which the daily job sends (events.tf).
+  digest_rules = [for rule in local.policy.rules : rule.name if try(rule.notify.digest, null) != null]
+
+  # AWS Organizations as the account directory (iam.tf grants its read-only actions).
+  organizations_enabled = try(local.policy.organizations.enabled, false) == true
 
   # Security Hub's detail-types, closed states and OCSF severity names, written once in
   # src/core/security-hub/vocabulary.ts; `npm run build` generates this file from it.
@@ -46,6 +72,13 @@ locals {
     }
   }
 
-  # Every address a rule notifies (for SES identities while in the sandbox).
-  recipients = sort(distinct(flatten([for rule in local.policy.rules : rule.notify.to])))
+  # Every address the policy mails (for SES identities while in the sandbox): the addresses
+  # in the rules' to, fallback and escalation lists ("owners" and destination names are not
+  # addresses) and the owners of the policy's accounts entries. Owners that only
+  # Organizations' tags name are not known here.
+  recipient_entries = flatten([
+    for rule in local.policy.rules : concat(rule.notify.to, try(rule.notify.fallback, []), flatten([for step in try(rule.notify.escalate, []) : step.to]))
+  ])
+  account_owners = flatten([for entry in values(try(local.policy.accounts, {})) : try(entry.owners, [])])
+  recipients     = sort(distinct([for entry in concat(local.recipient_entries, local.account_owners) : entry if strcontains(entry, "@")]))
 }

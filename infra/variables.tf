@@ -76,13 +76,61 @@ variable "log_level" {
 }
 
 variable "schedule_expression" {
-  description = "When the daily job runs (reminders that fell due, and forgetting findings that are no longer active): an EventBridge cron() or rate() expression, in UTC."
+  description = "When the daily job runs (reminders that fell due, digests, and forgetting findings that are no longer active): an EventBridge cron() or rate() expression, in UTC. Null runs it hourly, rate(1 hour), when the policy has digest rules, else daily at 06:00 UTC, cron(0 6 * * ? *). With digest rules, only an hourly or more frequent schedule is accepted."
   type        = string
-  default     = "cron(0 6 * * ? *)"
+  default     = null
 
   validation {
-    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
-    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression."
+    condition     = var.schedule_expression == null || can(regex("^(cron|rate)\\(.+\\)$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge cron(...) or rate(...) expression, or null."
+  }
+}
+
+variable "baseline_on_first_run" {
+  description = "Whether the daily job's first runs adopt the backlog (BASELINE_FIRST_RUN of daily): every active finding in scope is recorded as notified and nothing is sent for it, once, so a new deployment starts from today's findings instead of mailing every open one. Findings that arrive through the findings rule meanwhile are notified as usual."
+  type        = bool
+  default     = false
+}
+
+variable "secrets" {
+  description = "Where each secret the policy's destinations name is kept, by name (SLACK_WEBHOOK = ARN): the full ARN of a Secrets Manager secret (ending in the six characters Secrets Manager adds to the name) or of an SSM SecureString parameter. The functions notify and daily get the map as SECRETS (locations, never values) and may read exactly the secrets the policy names."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.secrets) : can(regex("^[A-Za-z_][A-Za-z0-9_]{0,127}$", name))])
+    error_message = "secrets must be keyed by secret names as the policy writes them: a letter or underscore, then letters, digits and underscores (at most 128), like SLACK_WEBHOOK."
+  }
+
+  validation {
+    condition = alltrue([
+      for location in values(var.secrets) :
+      can(regex("^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$", location)) ||
+      can(regex("^arn:aws(-cn|-us-gov)?:ssm:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:parameter/[A-Za-z0-9_.-][A-Za-z0-9_./-]*$", location))
+    ])
+    error_message = "Each value of secrets must be the full ARN of a Secrets Manager secret, arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters> (as create-secret prints it; a partial ARN would not match the IAM policy), or of an SSM parameter, arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading slash>."
+  }
+}
+
+variable "secrets_kms_key_arns" {
+  description = "Customer managed KMS keys that encrypt the secrets (Secrets Manager secrets or SSM SecureString parameters): notify and daily may decrypt with them through Secrets Manager and SSM only. Leave empty for secrets under the AWS managed keys aws/secretsmanager and aws/ssm."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.secrets_kms_key_arns : can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:key/[A-Za-z0-9-]+$", arn))])
+    error_message = "secrets_kms_key_arns must be KMS key ARNs, arn:<partition>:kms:<region>:<account>:key/<key id> (not aliases: an IAM policy grants on the key)."
+  }
+}
+
+variable "sns_kms_key_arns" {
+  description = "Customer managed KMS keys that encrypt the SNS topics of the policy's destinations: notify and daily may use them through SNS only, to publish. Leave empty for unencrypted topics or topics under the AWS managed key aws/sns."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.sns_kms_key_arns : can(regex("^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:key/[A-Za-z0-9-]+$", arn))])
+    error_message = "sns_kms_key_arns must be KMS key ARNs, arn:<partition>:kms:<region>:<account>:key/<key id> (not aliases: an IAM policy grants on the key)."
   }
 }
 

@@ -10,7 +10,7 @@ mock_provider "aws" {
     defaults = { account_id = "123456789012" }
   }
   mock_data "aws_partition" {
-    defaults = { partition = "aws" }
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
   }
   mock_data "aws_region" {
     defaults = { id = "eu-west-1", name = "eu-west-1" }
@@ -41,6 +41,15 @@ mock_provider "aws" {
 
 variables {
   policy_file = "examples/basic/policy.yaml"
+
+  # Where the secrets of tests/policies/destinations.yaml are kept, for the runs that plan it.
+  destination_secrets = {
+    SLACK_SECOPS_WEBHOOK   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sechub/slack-secops-AbC123"
+    SLACK_BOT_TOKEN        = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sechub/slack-bot-DeF456"
+    TEAMS_PLATFORM_WEBHOOK = "arn:aws:ssm:eu-west-1:123456789012:parameter/sechub/teams-platform"
+    SIEM_HMAC              = "arn:aws:ssm:eu-west-1:123456789012:parameter/sechub/siem-hmac"
+    AUDIT_URL              = "arn:aws:ssm:eu-west-1:123456789012:parameter/sechub/audit-url"
+  }
 }
 
 run "defaults" {
@@ -63,8 +72,28 @@ run "defaults" {
     error_message = "Every function runs index.handler on nodejs22.x, arm64."
   }
   assert {
-    condition     = jsondecode(aws_lambda_function.function["notify"].environment[0].variables.POLICY) == yamldecode(file("examples/basic/policy.yaml"))
-    error_message = "POLICY must be the policy file as JSON."
+    condition     = jsondecode(jsondecode(aws_dynamodb_table_item.policy.item).value.S).policy == yamldecode(file("examples/basic/policy.yaml"))
+    error_message = "The policy document in the table must hold the policy file as {\"policy\": …}."
+  }
+  assert {
+    condition     = jsondecode(aws_dynamodb_table_item.policy.item).pk == { S = "doc#config#policy" } && jsondecode(aws_dynamodb_table_item.policy.item).version == { N = "1" }
+    error_message = "The policy is the document config/policy, version 1."
+  }
+  assert {
+    condition     = alltrue([for fn in aws_lambda_function.function : fn.environment[0].variables.POLICY_SHA256 == sha256(jsondecode(aws_dynamodb_table_item.policy.item).value.S) && !contains(keys(fn.environment[0].variables), "POLICY")])
+    error_message = "Every function gets POLICY_SHA256, the SHA-256 of the stored value, and no POLICY."
+  }
+  assert {
+    condition     = aws_lambda_function.function["notify"].environment[0].variables.SECRETS == "{}" && aws_lambda_function.function["daily"].environment[0].variables.SECRETS == "{}" && !contains(keys(aws_lambda_function.function["check-age"].environment[0].variables), "SECRETS")
+    error_message = "notify and daily get SECRETS, an empty map by default; the other functions do not."
+  }
+  assert {
+    condition     = aws_lambda_function.function["daily"].environment[0].variables.BASELINE_FIRST_RUN == "false" && !contains(keys(aws_lambda_function.function["notify"].environment[0].variables), "BASELINE_FIRST_RUN")
+    error_message = "Only daily gets BASELINE_FIRST_RUN, false by default."
+  }
+  assert {
+    condition     = aws_cloudwatch_event_rule.daily.schedule_expression == "cron(0 6 * * ? *)" && output.daily_schedule_expression == "cron(0 6 * * ? *)"
+    error_message = "Without digest rules the daily job runs at 06:00 UTC."
   }
   assert {
     condition     = aws_lambda_function.function["notify"].environment[0].variables.SECURITY_HUB_WRITE_BACK == "false" && !contains(keys(aws_lambda_function.function["check-record"].environment[0].variables), "SECURITY_HUB_WRITE_BACK")
@@ -212,14 +241,34 @@ run "no_dns_records_without_an_ses_domain" {
   }
 }
 
-# Lambda's 4 KB for environment variables are bytes: a policy of 2,870 characters whose
-# rule names are Japanese (three bytes a character) is 4,394 bytes and does not fit.
-run "rejects_an_environment_over_4_kb_in_utf8_bytes" {
+# The policy is in the table, not in an environment variable: a policy of 2,870 characters
+# whose rule names are Japanese, 4,394 bytes in UTF-8, more than Lambda allows for a whole
+# environment, deploys as it is.
+run "keeps_a_policy_beyond_4_kb_in_the_table" {
   command = plan
   variables {
     policy_file = "tests/policies/non-ascii-names.yaml"
   }
-  expect_failures = [aws_lambda_function.function]
+
+  assert {
+    condition     = jsondecode(jsondecode(aws_dynamodb_table_item.policy.item).value.S).policy == yamldecode(file("tests/policies/non-ascii-names.yaml"))
+    error_message = "The policy document must hold the whole policy."
+  }
+  assert {
+    condition     = alltrue([for fn in aws_lambda_function.function : length(fn.environment[0].variables.POLICY_SHA256) == 64])
+    error_message = "The functions get the policy's hash only."
+  }
+}
+
+# Lambda's 4 KB for environment variables are bytes, names and values: SECRETS holds one ARN
+# per secret, about 110 bytes each here, so 40 of them do not fit beside the other variables.
+# (No destination names them either, which the check on mapped secrets reports.)
+run "rejects_an_environment_over_4_kb" {
+  command = plan
+  variables {
+    secrets = { for i in range(40) : "DESTINATION_SECRET_${i}" => "arn:aws:ssm:eu-west-1:123456789012:parameter/sechub-alerts/destinations/secret-${i}" }
+  }
+  expect_failures = [aws_lambda_function.function, check.every_mapped_secret_is_named]
 }
 
 run "reserves_concurrency_only_for_the_functions_named" {
@@ -261,4 +310,154 @@ run "rejects_a_reserved_concurrency_of_zero" {
     reserved_concurrency = { notify = 0 }
   }
   expect_failures = [var.reserved_concurrency]
+}
+
+# A policy with destinations, the account directory from Organizations, a digest rule and
+# snoozes, its secrets mapped.
+run "deploys_a_policy_with_destinations_organizations_and_a_digest" {
+  command = plan
+  variables {
+    policy_file           = "tests/policies/destinations.yaml"
+    secrets               = var.destination_secrets
+    baseline_on_first_run = true
+  }
+
+  assert {
+    condition     = jsondecode(jsondecode(aws_dynamodb_table_item.policy.item).value.S).policy == yamldecode(file("tests/policies/destinations.yaml"))
+    error_message = "The policy document must hold every section of the policy file."
+  }
+  assert {
+    condition     = jsondecode(aws_lambda_function.function["notify"].environment[0].variables.SECRETS) == var.destination_secrets && jsondecode(aws_lambda_function.function["daily"].environment[0].variables.SECRETS) == var.destination_secrets
+    error_message = "notify and daily get the secrets' locations as SECRETS."
+  }
+  assert {
+    condition     = aws_lambda_function.function["daily"].environment[0].variables.BASELINE_FIRST_RUN == "true"
+    error_message = "baseline_on_first_run reaches the daily job."
+  }
+  assert {
+    condition     = aws_cloudwatch_event_rule.daily.schedule_expression == "rate(1 hour)" && output.daily_schedule_expression == "rate(1 hour)"
+    error_message = "With a digest rule the daily job runs hourly by default."
+  }
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.findings.event_pattern).detail.findings["$or"][0].ProductArn == [{ suffix = "/aws/guardduty" }, { suffix = "/aws/inspector" }, { suffix = "/aws/securityhub" }]
+    error_message = "The event pattern follows the rules' products, whatever else the policy holds."
+  }
+}
+
+run "fails_when_a_destination_names_a_secret_that_is_not_mapped" {
+  command = plan
+  variables {
+    policy_file = "tests/policies/destinations.yaml"
+    secrets     = { for name, arn in var.destination_secrets : name => arn if name != "SIEM_HMAC" }
+  }
+  expect_failures = [aws_dynamodb_table_item.policy]
+}
+
+run "rejects_a_daily_schedule_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "cron(0 6 * * ? *)"
+  }
+  expect_failures = [aws_cloudwatch_event_rule.daily]
+}
+
+run "rejects_a_rate_of_two_hours_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "rate(2 hours)"
+  }
+  expect_failures = [aws_cloudwatch_event_rule.daily]
+}
+
+run "accepts_an_hourly_cron_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "cron(15 0/1 * * ? *)"
+  }
+
+  assert {
+    condition     = output.daily_schedule_expression == "cron(15 0/1 * * ? *)"
+    error_message = "An hourly cron is kept as given."
+  }
+}
+
+run "accepts_a_rate_in_minutes_for_a_policy_with_digests" {
+  command = plan
+  variables {
+    policy_file         = "tests/policies/destinations.yaml"
+    secrets             = var.destination_secrets
+    schedule_expression = "rate(30 minutes)"
+  }
+
+  assert {
+    condition     = output.daily_schedule_expression == "rate(30 minutes)"
+    error_message = "A rate of 30 minutes is kept as given."
+  }
+}
+
+run "keeps_any_schedule_given_for_a_policy_without_digests" {
+  command = plan
+  variables {
+    schedule_expression = "rate(7 days)"
+  }
+
+  assert {
+    condition     = output.daily_schedule_expression == "rate(7 days)"
+    error_message = "Without digest rules any schedule goes."
+  }
+}
+
+run "rejects_secrets_keyed_by_something_other_than_a_secret_name" {
+  command = plan
+  variables {
+    secrets = { "slack-webhook" = "arn:aws:ssm:eu-west-1:123456789012:parameter/sechub/slack" }
+  }
+  expect_failures = [var.secrets]
+}
+
+run "rejects_a_partial_secrets_manager_arn" {
+  command = plan
+  variables {
+    secrets = { SLACK_WEBHOOK = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack" }
+  }
+  expect_failures = [var.secrets]
+}
+
+run "rejects_an_ssm_parameter_name_instead_of_its_arn" {
+  command = plan
+  variables {
+    secrets = { SLACK_WEBHOOK = "/sechub/slack" }
+  }
+  expect_failures = [var.secrets]
+}
+
+run "rejects_a_key_alias_for_the_keys_of_secrets_and_topics" {
+  command = plan
+  variables {
+    secrets_kms_key_arns = ["arn:aws:kms:eu-west-1:123456789012:alias/sechub"]
+    sns_kms_key_arns     = ["alias/aws/sns"]
+  }
+  expect_failures = [var.secrets_kms_key_arns, var.sns_kms_key_arns]
+}
+
+# In the SES sandbox every address the policy mails needs an identity; "owners" and
+# destination names in the notify lists are not addresses.
+run "verifies_only_the_addresses_of_a_policy_with_owners_and_destinations" {
+  command = plan
+  variables {
+    policy_file       = "tests/policies/destinations.yaml"
+    secrets           = var.destination_secrets
+    verify_recipients = true
+  }
+
+  assert {
+    condition     = keys(aws_sesv2_email_identity.recipient) == ["ciso@example.com", "payments-team@example.com", "security-team@example.com"]
+    error_message = "The rules' addresses (fallbacks and escalations too) and the accounts' owners get identities, and nothing else."
+  }
 }

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { documentKey } from '../../src/adapters/dynamodb/record-item.js';
+import { POLICY_DOCUMENT } from '../../src/core/policy-fingerprint.js';
 import { type Block, ofType, readTerraformModule, type TerraformModule } from '../support/terraform-config.js';
 
 const infraDir = fileURLToPath(new URL('../../infra/', import.meta.url));
@@ -13,6 +15,7 @@ beforeAll(async () => {
   infra = await readTerraformModule(infraDir);
 });
 
+const squash = (text: unknown) => String(text).replace(/\s+/g, ' ');
 const functions = () => ofType(infra.resources, 'aws_lambda_function');
 const functionSettings = () => infra.locals.functions as Record<string, Block>;
 
@@ -68,12 +71,13 @@ describe('the AWS contract in infra/', () => {
     }
   });
 
-  it('sets the environment every handler reads, with the policy file as JSON', () => {
+  it('sets the environment every handler reads, with the hash of the policy document instead of the policy', () => {
     expect(infra.locals.policy).toBe('${yamldecode(file(var.policy_file))}');
-    expect(infra.locals.policy_json).toBe('${jsonencode(local.policy)}');
+    expect(infra.locals.policy_document_value).toBe('${jsonencode({ policy = local.policy })}');
+    expect(infra.locals.policy_document_sha256).toBe('${sha256(local.policy_document_value)}');
     expect(infra.locals.common_environment).toEqual({
       TABLE_NAME: '${aws_dynamodb_table.findings.name}',
-      POLICY: '${local.policy_json}',
+      POLICY_SHA256: '${local.policy_document_sha256}',
       LOG_LEVEL: '${var.log_level}',
       POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
     });
@@ -82,12 +86,32 @@ describe('the AWS contract in infra/', () => {
     expect(infra.locals.function_environment).toBe(
       '${{ for name, function in local.functions : name => merge(local.common_environment, function.environment) }}',
     );
+    expect(infra.locals.secrets_variable).toBe('${jsonencode(var.secrets)}');
     const settings = functionSettings();
-    expect(settings.notify?.environment).toContain('SECURITY_HUB_WRITE_BACK = tostring(var.write_back)');
+    expect(settings.notify?.environment).toContain('SECURITY_HUB_WRITE_BACK = tostring(var.write_back), SECRETS = local.secrets_variable');
     expect(settings.notify?.environment).toContain('CLAIM_SECONDS = var.claim_seconds');
-    expect(settings.daily?.environment).toEqual({ SECURITY_HUB_WRITE_BACK: '${tostring(var.write_back)}' });
+    expect(settings.daily?.environment).toEqual({
+      SECURITY_HUB_WRITE_BACK: '${tostring(var.write_back)}',
+      SECRETS: '${local.secrets_variable}',
+      BASELINE_FIRST_RUN: '${tostring(var.baseline_on_first_run)}',
+    });
     expect(settings['check-record']?.environment).toEqual({});
     expect(settings['check-age']?.environment).toEqual({});
+  });
+
+  it('writes the policy into the table as the document the functions read, before it updates them', () => {
+    // The key of the document config/policy, as the DynamoDB store lays documents out.
+    expect(infra.locals.policy_document_key).toBe(documentKey(POLICY_DOCUMENT.kind, POLICY_DOCUMENT.id).pk?.S);
+    const item = infra.resources['aws_dynamodb_table_item.policy'] as Block;
+    expect(item.table_name).toBe('${aws_dynamodb_table.findings.name}');
+    expect(squash(item.item)).toBe(
+      '${jsonencode({ pk = { S = local.policy_document_key } version = { N = "1" } value = { S = local.policy_document_value } })}',
+    );
+    for (const [name, fn] of functions())
+      expect({ name, dependsOn: fn.depends_on }).toEqual({
+        name,
+        dependsOn: expect.arrayContaining(['${aws_dynamodb_table_item.policy}']),
+      });
   });
 
   it('renders the state machine from its ASL file with the three task ARNs', () => {

@@ -1,16 +1,34 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Terraform expressions are "${...}" strings, not JavaScript templates.
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT_DOCUMENT, NODE_DOCUMENT } from '../../src/app/account-directory.js';
 import { type Block, ofType, readTerraformModule, statementsOf, stringsIn, type TerraformModule } from '../support/terraform-config.js';
 
 const infraDir = fileURLToPath(new URL('../../infra/', import.meta.url));
 
 /**
  * The only statements allowed a "*" resource: APIs that offer nothing
- * narrower. Each must carry a comment saying why.
+ * narrower (log delivery), or resources this module cannot name (the
+ * organization's accounts, OUs and root). Each must carry a comment saying why.
  */
 const STAR_RESOURCE_ALLOW_LIST: Record<string, string[]> = {
   state_machine: ['CloudWatchLogsDelivery'],
+  read_organization: ['ReadOrganization'],
+};
+
+/**
+ * Statements on resources the deployment does not own, named by the policy
+ * file (SNS topics) or the variables (secrets and keys, validated as ARNs):
+ * exactly those, and keys only through the service that needs them.
+ */
+const NAMED_BY_INPUTS: Record<string, Record<string, { resources: string; viaService?: string }>> = {
+  deliver: {
+    ReadDestinationSecrets: { resources: '${local.secretsmanager_arns}' },
+    ReadDestinationParameters: { resources: '${local.ssm_parameter_arns}' },
+    DecryptDestinationSecrets: { resources: '${var.secrets_kms_key_arns}', viaService: '${local.secrets_via_services}' },
+    PublishToTopics: { resources: '${local.sns_topic_arns}' },
+    EncryptForTopics: { resources: '${var.sns_kms_key_arns}', viaService: '${local.sns_via_services}' },
+  },
 };
 
 let infra: TerraformModule;
@@ -39,10 +57,17 @@ function resourcesOf(statement: Block): string[] {
   });
 }
 
-/** Actions per policy document, apart from writing the function's own logs. */
+/** The documents whose statements a document takes in (source_policy_documents), through the locals that list them. */
+function sourcesOf(document: string): string[] {
+  const text = String((infra.data[`aws_iam_policy_document.${document}`] as Block).source_policy_documents ?? '');
+  const listed = [text, ...[...text.matchAll(/local\.(\w+)/g)].map((m) => String(infra.locals[m[1] as string]))];
+  return [...new Set(listed.flatMap((t) => [...t.matchAll(/data\.aws_iam_policy_document\.(\w+)\.json/g)].map((m) => m[1] as string)))];
+}
+
+/** Actions per policy document, those it takes in included, apart from writing the function's own logs. */
 function actionsOf(document: string): string[] {
-  const block = infra.data[`aws_iam_policy_document.${document}`] as Block;
-  return statementsOf(block)
+  return [document, ...sourcesOf(document)]
+    .flatMap((name) => statementsOf(infra.data[`aws_iam_policy_document.${name}`] as Block))
     .flatMap((statement) => statement.actions as string[])
     .filter((action) => action !== 'logs:CreateLogStream' && action !== 'logs:PutLogEvents')
     .sort();
@@ -106,6 +131,7 @@ describe('least privilege in infra/', () => {
       if (name.endsWith('_assume')) continue;
       for (const statement of statementsOf(document)) {
         if (STAR_RESOURCE_ALLOW_LIST[name]?.includes(statement.sid)) continue;
+        if (NAMED_BY_INPUTS[name]?.[statement.sid]) continue;
         for (const resource of resourcesOf(statement)) {
           expect({ name, sid: statement.sid, resource }).toEqual({
             name,
@@ -117,22 +143,65 @@ describe('least privilege in infra/', () => {
     }
   });
 
+  it('grants the resources the policy and the variables name exactly, and keys only through the services that use them', () => {
+    for (const [name, sids] of Object.entries(NAMED_BY_INPUTS)) {
+      const statements = statementsOf(infra.data[`aws_iam_policy_document.${name}`] as Block);
+      expect(statements.map((statement) => statement.sid).sort()).toEqual(Object.keys(sids).sort());
+      for (const statement of statements) {
+        const expected = sids[statement.sid];
+        expect({ sid: statement.sid, resources: statement.resources }).toEqual({ sid: statement.sid, resources: expected?.resources });
+        const via = (statement.condition ?? []).find((condition: Block) => condition.variable === 'kms:ViaService');
+        expect({ sid: statement.sid, via: via?.values }).toEqual({ sid: statement.sid, via: expected?.viaService });
+      }
+    }
+    // The topics come from the policy; the secrets are those the policy names, where var.secrets keeps them.
+    expect(infra.locals.secret_locations).toBe(
+      '${[for name in local.secret_names : var.secrets[name] if contains(keys(var.secrets), name)]}',
+    );
+    expect(infra.variables.secrets?.validation).toHaveLength(2);
+    for (const keys of ['secrets_kms_key_arns', 'sns_kms_key_arns'])
+      expect(infra.variables[keys]?.validation?.[0]?.condition).toContain(':kms:');
+  });
+
   it('gives each role exactly the permissions of the AWS contract', () => {
-    expect(actionsOf('check_record')).toEqual(['dynamodb:GetItem']);
+    const organizations = [
+      'organizations:DescribeAccount',
+      'organizations:DescribeOrganizationalUnit',
+      'organizations:ListParents',
+      'organizations:ListRoots',
+      'organizations:ListTagsForResource',
+    ];
+    const delivery = [
+      'kms:Decrypt',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'secretsmanager:GetSecretValue',
+      'sns:Publish',
+      'ssm:GetParameter',
+    ];
+    const sorted = (actions: string[]) => [...actions].sort();
+    // With Organizations, check-record also caches the account directory in the table.
+    expect(actionsOf('check_record')).toEqual(sorted(['dynamodb:GetItem', 'dynamodb:PutItem', ...organizations]));
     // The DynamoDB store calls GetItem, PutItem, Scan and DeleteItem only (conditional puts, no UpdateItem).
-    expect(actionsOf('check_age')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(actionsOf('check_age')).toEqual(sorted(['dynamodb:GetItem', 'dynamodb:PutItem', ...organizations]));
     // BatchUpdateFindings(V2) is authorised as securityhub:BatchUpdateFindings, granted only with write_back.
-    expect(actionsOf('notify')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'securityhub:BatchUpdateFindings', 'ses:SendEmail']);
-    expect(actionsOf('daily')).toEqual([
-      'dynamodb:DeleteItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Scan',
-      'securityhub:BatchUpdateFindings',
-      'securityhub:GetFindings',
-      'ses:SendEmail',
-      'sqs:SendMessage',
-    ]);
+    expect(actionsOf('notify')).toEqual(
+      sorted(['dynamodb:GetItem', 'dynamodb:PutItem', 'securityhub:BatchUpdateFindings', 'ses:SendEmail', ...organizations, ...delivery]),
+    );
+    expect(actionsOf('daily')).toEqual(
+      sorted([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+        'securityhub:BatchUpdateFindings',
+        'securityhub:GetFindings',
+        'ses:SendEmail',
+        'sqs:SendMessage',
+        ...organizations,
+        ...delivery,
+      ]),
+    );
     expect(actionsOf('events')).toEqual(['states:StartExecution']);
     const invoke = statementsOf(infra.data['aws_iam_policy_document.state_machine'] as Block).find((s) => s.sid === 'InvokeTasks') as Block;
     expect(invoke.actions).toEqual(['lambda:InvokeFunction']);
@@ -145,6 +214,29 @@ describe('least privilege in infra/', () => {
       const writeBack = (infra.data[`aws_iam_policy_document.${document}`] as Block).dynamic.statement[0];
       expect(writeBack.for_each).toBe('${var.write_back ? [1] : []}');
     }
+  });
+
+  it('grants Organizations and the destinations only when the policy uses them', () => {
+    expect(sourcesOf('check_record')).toEqual(['read_organization']);
+    expect(sourcesOf('check_age')).toEqual(['read_organization']);
+    expect(sourcesOf('notify')).toEqual(['read_organization', 'deliver']);
+    expect(sourcesOf('daily')).toEqual(['read_organization', 'deliver']);
+    expect(infra.locals.organization_documents).toBe(
+      '${local.organizations_enabled ? [data.aws_iam_policy_document.read_organization.json] : []}',
+    );
+    expect(infra.locals.delivery_documents).toBe(
+      '${length(local.secret_locations) + length(local.sns_topic_arns) > 0 ? [data.aws_iam_policy_document.deliver.json] : []}',
+    );
+    // The account directory's cache: check-record may write its documents and no others.
+    const cache = (infra.data['aws_iam_policy_document.check_record'] as Block).dynamic.statement[0];
+    expect(cache.for_each).toBe('${local.organizations_enabled ? [1] : []}');
+    expect(cache.content[0].condition).toEqual([
+      { test: 'ForAllValues:StringLike', variable: 'dynamodb:LeadingKeys', values: ['doc#org-account#*', 'doc#org-ou#*'] },
+    ]);
+    expect([ACCOUNT_DOCUMENT, NODE_DOCUMENT].map((kind) => `doc#${kind}#*`)).toEqual(cache.content[0].condition[0].values);
+    // Each statement of the deliveries only when there is something to grant.
+    for (const statement of (infra.data['aws_iam_policy_document.deliver'] as Block).dynamic.statement as Block[])
+      expect(statement.for_each).toMatch(/^\$\{length\(local\.\w+\) > 0( && length\(var\.\w+_kms_key_arns\) > 0)? \? \[1\] : \[\]\}$/);
   });
 
   it('lets only this deployment’s rules write to the dead-letter queue', () => {

@@ -1,8 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { documentOf } from '../../src/adapters/dynamodb/record-item.js';
+import { sha256Hex } from '../../src/adapters/system/sha256.js';
+import { validatePolicy } from '../../src/core/policy.js';
+import { POLICY_DOCUMENT, policyOfDocument } from '../../src/core/policy-fingerprint.js';
 import { type FakeSts, startFakeSts } from '../support/fake-sts.js';
 import {
   copyInfra,
@@ -28,6 +34,14 @@ const pluginDir = terraformPluginDir();
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const SENDER = 'sechub-alerts@example.com';
+const FUNCTIONS = ['check-record', 'check-age', 'notify', 'daily'];
+const ORGANIZATIONS_READ = [
+  'organizations:DescribeAccount',
+  'organizations:DescribeOrganizationalUnit',
+  'organizations:ListParents',
+  'organizations:ListRoots',
+  'organizations:ListTagsForResource',
+];
 
 interface PlannedResource {
   address: string;
@@ -73,6 +87,55 @@ function grants(policy: unknown): Record<string, Grant> {
       return [s.Sid, { actions: sorted(s.Action), resources: sorted(s.Resource), ...(s.Condition ? { condition: s.Condition } : {}) }];
     }),
   );
+}
+
+/** A resource of a plan by address; fails the test when the plan has none. */
+function plannedIn(resources: PlannedResource[], address: string): PlannedResource {
+  const resource = resources.find((r) => r.address === address);
+  expect(resource, `${address} is not in the plan`).toBeDefined();
+  return resource as PlannedResource;
+}
+
+/**
+ * The policy item as the functions read it: the DynamoDB JSON of the plan decoded with the
+ * store's own documentOf, then policyOfDocument and validatePolicy, as at a cold start; it
+ * must give the policy the YAML file gives the command line, and hash to every function's
+ * POLICY_SHA256.
+ */
+function expectTheFunctionsReadThePolicy(resources: PlannedResource[], policyFile: string): void {
+  // prepare
+  const item = JSON.parse(String(plannedIn(resources, 'aws_dynamodb_table_item.policy').change.after.item)) as Record<
+    string,
+    AttributeValue
+  >;
+  const fromFile = validatePolicy(parseYaml(readFileSync(join(repoRoot, 'infra', policyFile), 'utf8')));
+  // act
+  const document = documentOf(POLICY_DOCUMENT.kind, item);
+  const policy = validatePolicy(policyOfDocument(document.value));
+  // assess
+  expect(Object.keys(item).sort()).toEqual(['pk', 'value', 'version']);
+  expect(document).toEqual({ id: POLICY_DOCUMENT.id, value: expect.any(String), version: 1 });
+  expect(policy).toEqual(fromFile);
+  const hashes = FUNCTIONS.map((fn) => {
+    const variables = (
+      plannedIn(resources, `aws_lambda_function.function["${fn}"]`).change.after.environment as { variables: Record<string, string> }[]
+    )[0]?.variables;
+    expect(variables).not.toHaveProperty('POLICY');
+    return variables?.POLICY_SHA256;
+  });
+  expect(hashes).toEqual(FUNCTIONS.map(() => sha256Hex(document.value)));
+}
+
+/** The role policy statements of each function that grant access by a "*" resource, as "role/Sid". */
+function starGrants(resources: PlannedResource[]): string[] {
+  return resources
+    .filter((r) => r.type === 'aws_iam_role_policy')
+    .flatMap((r) =>
+      Object.entries(grants(r.change.after.policy))
+        .filter(([, grant]) => grant.resources.includes('*'))
+        .map(([sid]) => `${r.address}/${sid}`),
+    )
+    .sort();
 }
 
 describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan with the real AWS provider', () => {
@@ -131,11 +194,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       outputs = run.outputs;
     }, 300_000);
 
-    const planned = (address: string) => {
-      const resource = resources.find((r) => r.address === address);
-      expect(resource, `${address} is not in the plan`).toBeDefined();
-      return resource as PlannedResource;
-    };
+    const planned = (address: string) => plannedIn(resources, address);
     const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 
     it('asks AWS nothing but STS GetCallerIdentity', () => {
@@ -202,14 +261,27 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     });
 
     it('uses a "*" resource only for the state machine’s CloudWatch Logs delivery', () => {
-      const star = resources
+      expect(starGrants(resources)).toEqual(['aws_iam_role_policy.state_machine/CloudWatchLogsDelivery']);
+    });
+
+    it('writes the policy into the table as a document the functions read, and gives them its hash', () => {
+      expect(planned('aws_dynamodb_table_item.policy').change.after).toMatchObject({
+        table_name: planned('aws_dynamodb_table.findings').change.after.name,
+        hash_key: 'pk',
+      });
+      expectTheFunctionsReadThePolicy(resources, 'examples/basic/policy.yaml');
+    });
+
+    it('grants no Organizations, secrets, SNS or KMS to a policy without the account directory and destinations', () => {
+      const actions = resources
         .filter((r) => r.type === 'aws_iam_role_policy')
-        .flatMap((r) =>
-          Object.entries(grants(r.change.after.policy))
-            .filter(([, grant]) => grant.resources.includes('*'))
-            .map(([sid]) => `${r.address}/${sid}`),
-        );
-      expect(star).toEqual(['aws_iam_role_policy.state_machine/CloudWatchLogsDelivery']);
+        .flatMap((r) => Object.values(grants(r.change.after.policy)).flatMap((grant) => grant.actions));
+      expect(actions.filter((action) => /^(organizations|secretsmanager|ssm|sns|kms):/.test(action))).toEqual([]);
+    });
+
+    it('runs the daily job at 06:00 UTC for a policy without digests', () => {
+      expect(planned('aws_cloudwatch_event_rule.daily').change.after.schedule_expression).toBe('cron(0 6 * * ? *)');
+      expect(outputs.daily_schedule_expression?.after).toBe('cron(0 6 * * ? *)');
     });
 
     it('verifies the SES domain with Easy DKIM, whose DNS records are outputs once SES made the tokens', () => {
@@ -221,10 +293,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
 
     it('reserves concurrency for the function named, and leaves the others unreserved', () => {
       const reserved = Object.fromEntries(
-        ['check-record', 'check-age', 'notify', 'daily'].map((fn) => [
-          fn,
-          planned(`aws_lambda_function.function["${fn}"]`).change.after.reserved_concurrent_executions,
-        ]),
+        FUNCTIONS.map((fn) => [fn, planned(`aws_lambda_function.function["${fn}"]`).change.after.reserved_concurrent_executions]),
       );
       expect(reserved).toEqual({ 'check-record': -1, 'check-age': -1, notify: 5, daily: -1 });
     });
@@ -236,6 +305,125 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
     });
   });
 
+  describe('of the module with destinations, the account directory from Organizations and a digest rule', () => {
+    const policyFile = 'tests/policies/destinations.yaml';
+    const secretsManager = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
+    const parameter = (name: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${name}`;
+    const SECRETS = {
+      SLACK_SECOPS_WEBHOOK: secretsManager('sechub/slack-secops-AbC123'),
+      SLACK_BOT_TOKEN: secretsManager('sechub/slack-bot-DeF456'),
+      TEAMS_PLATFORM_WEBHOOK: parameter('sechub/teams-platform'),
+      SIEM_HMAC: parameter('sechub/siem-hmac'),
+      AUDIT_URL: parameter('sechub/audit-url'),
+    };
+    const SECRETS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+    const TOPICS_KEY = `arn:aws:kms:eu-central-1:${ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
+    const hcl = (value: unknown) => JSON.stringify(value).replace(/":/g, '" =');
+    let resources: PlannedResource[];
+    let outputs: Record<string, PlannedOutput>;
+    beforeAll(async () => {
+      const run = await plan('infra with destinations', copy, {
+        policy_file: policyFile,
+        secrets: hcl(SECRETS),
+        secrets_kms_key_arns: hcl([SECRETS_KEY]),
+        sns_kms_key_arns: hcl([TOPICS_KEY]),
+        baseline_on_first_run: 'true',
+      });
+      expect(run.ok, run.output).toBe(true);
+      resources = run.resources;
+      outputs = run.outputs;
+    }, 300_000);
+
+    const planned = (address: string) => plannedIn(resources, address);
+    const policy = (fn: string) => grants(planned(`aws_iam_role_policy.function["${fn}"]`).change.after.policy);
+    const table = () => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${planned('aws_dynamodb_table.findings').change.after.name}`;
+    const readOrganization = { actions: ORGANIZATIONS_READ, resources: ['*'] };
+
+    it('keeps every section of the policy in the document the functions read', () => {
+      expectTheFunctionsReadThePolicy(resources, policyFile);
+    });
+
+    it('lets every function read the organization, and check-record cache only the directory’s documents', () => {
+      for (const fn of FUNCTIONS) expect({ fn, grant: policy(fn).ReadOrganization }).toEqual({ fn, grant: readOrganization });
+      expect(policy('check-record')).toEqual({
+        WriteOwnLogs: expect.anything(),
+        ReadRecords: { actions: ['dynamodb:GetItem'], resources: [table()] },
+        CacheAccountDirectory: {
+          actions: ['dynamodb:PutItem'],
+          resources: [table()],
+          condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['doc#org-account#*', 'doc#org-ou#*'] } },
+        },
+        ReadOrganization: readOrganization,
+      });
+      expect(Object.keys(policy('check-age')).sort()).toEqual(['ReadOrganization', 'ReadWriteRecords', 'WriteOwnLogs']);
+    });
+
+    it('lets notify and daily read exactly the secrets the destinations name and publish to exactly their topics', () => {
+      const delivery = {
+        ReadDestinationSecrets: {
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [SECRETS.SLACK_BOT_TOKEN, SECRETS.SLACK_SECOPS_WEBHOOK].sort(),
+        },
+        ReadDestinationParameters: {
+          actions: ['ssm:GetParameter'],
+          resources: [SECRETS.AUDIT_URL, SECRETS.SIEM_HMAC, SECRETS.TEAMS_PLATFORM_WEBHOOK].sort(),
+        },
+        DecryptDestinationSecrets: {
+          actions: ['kms:Decrypt'],
+          resources: [SECRETS_KEY],
+          condition: { StringEquals: { 'kms:ViaService': [`secretsmanager.${REGION}.amazonaws.com`, `ssm.${REGION}.amazonaws.com`] } },
+        },
+        PublishToTopics: {
+          actions: ['sns:Publish'],
+          resources: [`arn:aws:sns:eu-central-1:${ACCOUNT}:security-archive.fifo`, `arn:aws:sns:${REGION}:${ACCOUNT}:security-pager`],
+        },
+        EncryptForTopics: {
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [TOPICS_KEY],
+          condition: { StringEquals: { 'kms:ViaService': ['sns.eu-central-1.amazonaws.com', `sns.${REGION}.amazonaws.com`] } },
+        },
+      };
+      for (const fn of ['notify', 'daily']) expect({ fn, policy: policy(fn) }).toEqual({ fn, policy: expect.objectContaining(delivery) });
+      expect(Object.keys(policy('notify')).sort()).toEqual(
+        ['ReadOrganization', 'ReadWriteRecords', 'SendAsSender', 'WriteOwnLogs', ...Object.keys(delivery)].sort(),
+      );
+      for (const fn of ['check-record', 'check-age']) expect(Object.keys(policy(fn))).not.toContain('PublishToTopics');
+    });
+
+    it('uses "*" resources only for log delivery and the Organizations reads', () => {
+      expect(starGrants(resources)).toEqual(
+        [
+          'aws_iam_role_policy.state_machine/CloudWatchLogsDelivery',
+          ...FUNCTIONS.map((fn) => `aws_iam_role_policy.function["${fn}"]/ReadOrganization`),
+        ].sort(),
+      );
+    });
+
+    it('gives notify and daily the secrets’ locations, daily the baseline, and runs it hourly for the digest', () => {
+      const variables = (fn: string) =>
+        (planned(`aws_lambda_function.function["${fn}"]`).change.after.environment as { variables: Record<string, string> }[])[0]
+          ?.variables;
+      expect(JSON.parse(variables('notify')?.SECRETS ?? '')).toEqual(SECRETS);
+      expect(JSON.parse(variables('daily')?.SECRETS ?? '')).toEqual(SECRETS);
+      expect(variables('daily')?.BASELINE_FIRST_RUN).toBe('true');
+      expect(planned('aws_cloudwatch_event_rule.daily').change.after.schedule_expression).toBe('rate(1 hour)');
+      expect(outputs.daily_schedule_expression?.after).toBe('rate(1 hour)');
+    });
+
+    it('fails, saying what is missing and what to do, for an unmapped secret and a daily schedule with digests', async () => {
+      // act
+      const { SIEM_HMAC: _left, ...others } = SECRETS;
+      const vars = { policy_file: policyFile, secrets: hcl(others), schedule_expression: 'cron(0 6 * * ? *)' };
+      const run = await plan('infra with an unmapped secret and a daily schedule', copy, vars, { shouldFail: true });
+      // assess
+      expect(run.ok).toBe(false);
+      const output = run.output.replace(/\s+/g, ' ').replace(/ ?│ ?/g, ' ');
+      expect(output).toContain('name secrets that the variable secrets does not map: SIEM_HMAC (audit-log, siem)');
+      expect(output).toMatch(/digests need the job to run at least hourly; schedule_expression is cron\(0 6 \* \* \? \*\)/);
+      expect(output).toContain('costs about $0.24 a month for 10,000 tracked findings');
+    }, 300_000);
+  });
+
   describe('of examples/basic, with an alarm address', () => {
     let resources: PlannedResource[];
     beforeAll(async () => {
@@ -244,11 +432,8 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       resources = run.resources;
     }, 300_000);
 
-    const planned = (address: string) => {
-      const resource = resources.find((r) => r.address === address);
-      expect(resource, `${address} is not in the plan`).toBeDefined();
-      return resource as PlannedResource & { change: { after_unknown: Record<string, unknown> } };
-    };
+    const planned = (address: string) =>
+      plannedIn(resources, address) as PlannedResource & { change: { after_unknown: Record<string, unknown> } };
 
     it('plans the module with write-back off: no role may update findings', () => {
       const policies = resources.filter((r) => r.type === 'aws_iam_role_policy').map((r) => String(r.change.after.policy));
@@ -314,7 +499,7 @@ describe.skipIf(!terraformAvailable() || !pluginDir)('an offline terraform plan 
       // assess
       expect(run.ok).toBe(false);
       const output = run.output.replace(/\s+/g, ' ');
-      for (const name of ['check-record', 'check-age', 'notify', 'daily'])
+      for (const name of FUNCTIONS)
         expect(output).toContain(
           `${empty}/${name}.zip is missing: run \`npm ci && npm run build\` in the repository first, or set lambda_dist_dir.`,
         );

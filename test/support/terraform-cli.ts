@@ -6,7 +6,7 @@
  * stand-in (fake-sts.ts).
  */
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let available: boolean | undefined;
@@ -94,6 +94,31 @@ export function copyInfra(repoRoot: string, work: string, { zips = true } = {}):
       writeFileSync(join(work, 'dist/lambda', `${name}.zip`), 'stand-in');
   }
   return copy;
+}
+
+/**
+ * Evaluates the policy's locals (infra/policy.tf) for policy documents, with `terraform
+ * console` in `work`: only variables.tf, policy.tf and the generated vocabulary policy.tf
+ * reads are copied there, so no provider is needed. Each call writes the document as YAML
+ * and returns `expression` as JSON gives it.
+ */
+export function policyLocals(infraDir: string, work: string): (document: string, expression: string) => unknown {
+  for (const file of ['variables.tf', 'policy.tf']) copyFileSync(join(infraDir, file), join(work, file));
+  mkdirSync(join(work, 'generated'), { recursive: true });
+  copyFileSync(join(infraDir, 'generated/security-hub.json'), join(work, 'generated/security-hub.json'));
+  let files = 0;
+  return (yaml, expression) => {
+    const file = join(work, `policy-${++files}.yaml`);
+    writeFileSync(file, yaml);
+    const run = spawnSync('terraform', ['console', `-var=policy_file=${file}`], {
+      cwd: work,
+      input: `jsonencode(${expression})\n`,
+      encoding: 'utf8',
+      env: terraformEnv(work),
+    });
+    if (run.status !== 0) throw new Error(`terraform console failed for ${expression}:\n${run.stderr}`);
+    return JSON.parse(JSON.parse(run.stdout.trim()));
+  };
 }
 
 /**

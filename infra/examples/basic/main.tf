@@ -145,7 +145,6 @@ module "sechub_alerts" {
   policy_file         = "${path.module}/policy.yaml"
   state_machine_type  = "EXPRESS"
   log_retention_days  = 30
-  schedule_expression = "cron(0 6 * * ? *)"
   alarm_sns_topic_arn = local.alarms_enabled ? aws_sns_topic.alarms[0].arn : null
 }
 
