@@ -251,6 +251,20 @@ function readmeBlock({ results, sweep }: DocInput): string {
     ]);
   const largest = sweep[sweep.length - 1];
   if (largest) rows.push([`daily sweep, ${int(largest.tracked)} tracked`, sweepResult(largest), 'one run']);
+  const d = results.digest;
+  if (d)
+    rows.push([
+      `digests, ${int(d.tracked)} tracked for ${int(d.recipients)} recipients`,
+      `${fixed(d.seconds, 1)} s, peak ${int(d.peakMb)} MiB`,
+      'one run',
+    ]);
+  const routing = results.routing;
+  if (routing)
+    rows.push([
+      `routing, ${int(routing.accounts)} accounts`,
+      `${int(routing.coldCalls)} Organizations calls cold, ${int(routing.warmCalls)} warm`,
+      'counted, not timed',
+    ]);
   return `${markdownTable(['', 'Latest run (median)', 'Middle half of the runs'], rows)}\n\nHow these are measured, the targets, and the full results: [docs/benchmarks.md](docs/benchmarks.md).`;
 }
 
