@@ -6,6 +6,8 @@ export interface Counts {
   notified: number;
   reminded: number;
   suppressed: number;
+  /** Findings a snooze of the policy held back (each time one is seen or due while snoozed). */
+  snoozed: number;
   resolved: number;
   /** Findings a baseline run recorded as notified without sending anything. */
   adopted: number;
@@ -24,6 +26,7 @@ export function emptyCounts(): Counts {
     notified: 0,
     reminded: 0,
     suppressed: 0,
+    snoozed: 0,
     resolved: 0,
     adopted: 0,
     emails: 0,

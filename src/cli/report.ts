@@ -13,6 +13,7 @@ export function printSummary(counts: Counts, options: { json: boolean; mailer: s
     ['notified (new)', counts.notified],
     ['reminded', counts.reminded],
     ['suppressed', counts.suppressed],
+    ...(counts.snoozed > 0 ? ([['snoozed', counts.snoozed]] as [string, number][]) : []),
     ['resolved', counts.resolved],
     ...(counts.adopted > 0 ? ([['adopted (baseline)', counts.adopted]] as [string, number][]) : []),
     ['emails sent', counts.emails],

@@ -12,7 +12,7 @@ import { type Collected, type FindingSnapshot, snapshotOf, type TrackedRecord } 
  * afterwards. No I/O here; the use case carries it out.
  */
 
-export type Outcome = 'notified' | 'reminded' | 'suppressed' | 'resolved' | 'ignored' | 'adopted';
+export type Outcome = 'notified' | 'reminded' | 'suppressed' | 'snoozed' | 'resolved' | 'ignored' | 'adopted';
 
 export type Decision =
   /** Nothing to write, nothing to send. */
@@ -160,8 +160,8 @@ function decideOpen(input: DecisionInput, tracked: TrackedRecord | undefined): D
     const snoozed = { until: snooze.until, reason: snooze.reason };
     const quiet = { ...base, snoozed };
     if (!changed && base.snoozed?.until === snoozed.until && base.snoozed.reason === snoozed.reason)
-      return { action: 'skip', outcome: 'suppressed', reason: `snoozed until ${snooze.until}: ${snooze.reason}` };
-    return { action: 'write', outcome: 'suppressed', reason: `snoozed until ${snooze.until}: ${snooze.reason}`, next: quiet };
+      return { action: 'skip', outcome: 'snoozed', reason: `snoozed until ${snooze.until}: ${snooze.reason}` };
+    return { action: 'write', outcome: 'snoozed', reason: `snoozed until ${snooze.until}: ${snooze.reason}`, next: quiet };
   }
 
   // A snooze that ended (or was taken out of the policy): what the snooze held back is due at once.

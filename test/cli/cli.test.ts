@@ -25,9 +25,11 @@ describe('the examples with their policy (npm start)', () => {
     const ticked = await runCli(['tick', '--now', '2026-11-29T08:00:00Z', '--config', config, '--json'], { cwd });
     const again = await runCli(['tick', '--now', '2026-11-29T08:00:00Z', '--config', config, '--json'], { cwd });
 
-    expect(processed.json).toMatchObject({ notified: 8, reminded: 1, resolved: 1, emails: 10, failed: 0 });
-    expect(ticked.json).toMatchObject({ reminded: 6, emails: 6, digests: { sent: 1 } });
+    expect(processed.json).toMatchObject({ notified: 8, reminded: 1, snoozed: 1, resolved: 1, emails: 10, failed: 0 });
+    expect(ticked.json).toMatchObject({ reminded: 6, snoozed: 1, emails: 6, digests: { sent: 1 } });
     expect(again.json).toMatchObject({ reminded: 0, emails: 0, digests: { sent: 0 } });
+    const summary = await runCli(['tick', '--now', '2026-11-29T08:00:00Z', '--config', config], { cwd });
+    expect(summary.stdout).toMatch(/^ {2}snoozed\s+1$/m);
     const outbox = join(cwd, '.sechub-alerts/outbox');
     const messages = readdirSync(outbox)
       .filter((name) => name.endsWith('.eml'))
@@ -59,6 +61,7 @@ describe('sechub-alerts process', () => {
       notified: 9,
       reminded: 1,
       suppressed: 67,
+      snoozed: 0,
       resolved: 1,
       adopted: 0,
       emails: 10,

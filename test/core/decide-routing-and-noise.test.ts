@@ -150,7 +150,7 @@ describe('snoozes', () => {
 
     expect(decision).toMatchObject({
       action: 'write',
-      outcome: 'suppressed',
+      outcome: 'snoozed',
       reason: 'snoozed until 2026-03-31T00:00:00.000Z: replaced in Q1',
     });
     expect(decision.action === 'write' && decision.next.snoozed).toEqual({ until: '2026-03-31T00:00:00.000Z', reason: 'replaced in Q1' });
@@ -160,9 +160,12 @@ describe('snoozes', () => {
     const p = snoozing('2026-02-01');
     const notified = record(control, { rules: { r: { lastNotifiedAt: T0 } } });
     const quiet = decide({ finding: control, record: notified, policy: p, now: at(5), wallNow: WALL });
-    expect(quiet).toMatchObject({ action: 'write', outcome: 'suppressed' });
+    expect(quiet).toMatchObject({ action: 'write', outcome: 'snoozed' });
     const snoozed = quiet.action === 'write' ? quiet.next : notified;
-    expect(decide({ finding: control, record: snoozed, policy: p, now: at(10), wallNow: WALL })).toMatchObject({ action: 'skip' });
+    expect(decide({ finding: control, record: snoozed, policy: p, now: at(10), wallNow: WALL })).toMatchObject({
+      action: 'skip',
+      outcome: 'snoozed',
+    });
 
     const lapse = sent(decide({ finding: control, record: snoozed, policy: p, now: at(22.5), wallNow: WALL }));
 
