@@ -1,8 +1,8 @@
 # Tests with a mocked AWS provider: no account, no credentials. Most plan;
 # one applies, to see outputs that only exist after apply. Run with
 # `terraform test` in infra/ after `npm run build` (the zips must exist);
-# npm test runs them when TF_PLUGIN_DIR points at a local copy of the
-# provider. IAM documents are mocked here; test/infra/terraform-plan.test.ts
+# npm test runs them where a local copy of the provider is found (or
+# TF_PLUGIN_DIR names one). IAM documents are mocked here; test/infra/terraform-plan.test.ts
 # checks them in a plan with the real provider.
 
 mock_provider "aws" {

@@ -27,7 +27,7 @@ describe.skipIf(!terraformAvailable())('terraform on infra/', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
   });
 
-  describe.skipIf(!pluginDir)('with the AWS provider from TF_PLUGIN_DIR', () => {
+  describe.skipIf(!pluginDir)('with a local AWS provider', () => {
     let copy: string;
     beforeAll(() => {
       copy = copyInfra(repoRoot, work);

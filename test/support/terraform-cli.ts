@@ -8,6 +8,7 @@
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 
 let available: boolean | undefined;
 
@@ -20,11 +21,14 @@ export function terraformAvailable(): boolean {
 
 /**
  * A directory holding the AWS provider (registry.terraform.io/hashicorp/aws/...),
- * so init needs no download. Unset: the checks that need the provider are skipped.
+ * so init needs no download: TF_PLUGIN_DIR, or the one the global setup found
+ * on this machine. None: the checks that need the provider are skipped.
  */
 export function terraformPluginDir(): string | undefined {
-  const dir = process.env.TF_PLUGIN_DIR;
-  if (!dir && terraformAvailable()) console.warn('TF_PLUGIN_DIR is not set: validate, plan and terraform test are skipped');
+  const dir = inject('terraformPluginDir');
+  if (!dir && terraformAvailable()) {
+    console.warn('no AWS provider for terraform on this machine (set TF_PLUGIN_DIR to one): validate, plan and terraform test are skipped');
+  }
   return dir || undefined;
 }
 
