@@ -33,7 +33,6 @@ locals {
   # The policy is the document config/policy (POLICY_DOCUMENT in src/core/policy-fingerprint.ts),
   # laid out as documentItemOf in src/adapters/dynamodb/record-item.ts lays out a document.
   policy_document_key = "doc#config#policy"
-  unmapped_secrets    = [for name in local.secret_names : name if !contains(keys(var.secrets), name)]
 }
 
 # The policy the functions run. Terraform writes it before it updates the functions
@@ -53,7 +52,7 @@ resource "aws_dynamodb_table_item" "policy" {
   lifecycle {
     precondition {
       condition     = length(local.unmapped_secrets) == 0
-      error_message = "The policy's destinations name secrets that the variable secrets does not map: ${join(", ", [for name in local.unmapped_secrets : "${name} (${join(", ", [for destination, names in local.destination_secrets : destination if contains(names, name)])})"])}. Map each name to the ARN of the Secrets Manager secret or the SSM SecureString parameter that holds its value, e.g. secrets = { ${try(local.unmapped_secrets[0], "NAME")} = \"arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>\" }."
+      error_message = "The policy's destinations name secrets that the variable secrets does not map: ${join(", ", local.unmapped_secret_uses)}. Map each name to the ARN of the Secrets Manager secret or the SSM SecureString parameter that holds its value, e.g. secrets = { ${try(local.unmapped_secrets[0], "NAME")} = \"arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>\" }."
     }
   }
 }
@@ -62,7 +61,7 @@ resource "aws_dynamodb_table_item" "policy" {
 # than leave a mapping that looks as if it did something.
 check "every_mapped_secret_is_named" {
   assert {
-    condition     = length(setsubtract(keys(var.secrets), local.secret_names)) == 0
-    error_message = "secrets maps ${join(", ", sort(setsubtract(keys(var.secrets), local.secret_names)))}, which no destination of the policy names: notify and daily may not read them. Remove them from secrets, or name them in a destination."
+    condition     = length(local.unnamed_secrets) == 0
+    error_message = "secrets maps ${join(", ", local.unnamed_secrets)}, which no destination of the policy names: notify and daily may not read them. Remove them from secrets, or name them in a destination."
   }
 }

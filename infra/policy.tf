@@ -29,6 +29,12 @@ locals {
   secret_names   = sort(distinct(flatten(values(local.destination_secrets))))
   sns_topic_arns = sort(distinct(compact([for destination in values(local.destinations) : try(destination.topic_arn, null) if try(destination.type, null) == "sns"])))
 
+  # Names the policy uses that var.secrets does not map, with the destinations that use each
+  # (the policy item's precondition, dynamodb.tf), and names mapped that no destination uses.
+  unmapped_secrets     = sort(setsubtract(local.secret_names, keys(var.secrets)))
+  unmapped_secret_uses = [for name in local.unmapped_secrets : "${name} (${join(", ", [for destination, names in local.destination_secrets : destination if contains(names, name)])})"]
+  unnamed_secrets      = sort(setsubtract(keys(var.secrets), local.secret_names))
+
   # Rules that collect findings into a digest, which the daily job sends (events.tf).
   digest_rules = [for rule in local.policy.rules : rule.name if try(rule.notify.digest, null) != null]
 
