@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreError } from '../../core/errors.js';
 import type { StoredDocument } from '../../core/ports.js';
-import type { TrackedRecord } from '../../core/record.js';
+import { listedOpen, type TrackedRecord } from '../../core/record.js';
 
 /**
  * How a TrackedRecord is laid out as a DynamoDB item: the partition key, the
@@ -57,8 +57,7 @@ export function itemOf(record: TrackedRecord): Record<string, AttributeValue> {
   assertItemFits(`record ${record.key}`, body, record.key);
   const item: RecordItem = {
     pk: `${RECORD_PREFIX}${record.key}`,
-    // A tombstone whose resolved notice is still due somewhere is listed with the open records, so the tick delivers it.
-    open: record.open || record.pending !== undefined,
+    open: listedOpen(record),
     version: record.version,
     ttl: ttlOf(record.expiresAt),
     expiresAt: record.expiresAt,
