@@ -1,7 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { createSecurityHubClient } from '../adapters/securityhub/securityhub-client.js';
 import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js';
-import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { adoptActiveFindings } from '../app/baseline.js';
@@ -17,6 +16,7 @@ import { type Deployment, deployment } from './shared/deployment.js';
 import { logger } from './shared/logger.js';
 import { awsSecrets } from './shared/secrets.js';
 import { sesClient } from './shared/ses-client.js';
+import { securityHubWriteBack } from './shared/write-back.js';
 
 /**
  * The scheduled function "daily" (an EventBridge schedule invokes it): sweeps
@@ -42,7 +42,7 @@ const job = deployment(async (d: Deployment) => {
     onFailedAttempt: (error, operation) => logger.info('Security Hub attempt failed', { operation, error: (error as Error).name }),
   });
   const mailer = new SesMailer({ client: sesClient });
-  const writeBack = config.SECURITY_HUB_WRITE_BACK ? new SecurityHubWriteBack(securityHub, (message) => logger.warn(message)) : undefined;
+  const writeBack = await securityHubWriteBack(config.SECURITY_HUB_WRITE_BACK, logger, { securityHub, logged: String });
   const channels = await channelsOf(d.policy, awsSecrets(config.SECRETS));
   const notifierOf = (baseline: boolean) =>
     new Notifier({
@@ -53,14 +53,7 @@ const job = deployment(async (d: Deployment) => {
       runtime: systemRuntime,
       lookupAccount: d.lookupAccount,
       baseline,
-      ...(writeBack && !baseline
-        ? {
-            afterSend: {
-              run: writeBack.afterSend,
-              onError: (error, finding) => logger.warn('write-back failed', { key: finding.key, error: String(error) }),
-            },
-          }
-        : {}),
+      ...(writeBack && !baseline ? { afterSend: writeBack.afterSend } : {}),
     });
   return { ...d, mailer, writeBack, notifier: notifierOf(false), adopter: notifierOf(true), source: new SecurityHubReader(securityHub) };
 });
