@@ -55,7 +55,18 @@ const job = deployment(async (d: Deployment) => {
       baseline,
       ...(writeBack && !baseline ? { afterSend: writeBack.afterSend } : {}),
     });
-  return { ...d, mailer, writeBack, notifier: notifierOf(false), adopter: notifierOf(true), source: new SecurityHubReader(securityHub) };
+  // Once the table says the first-run baseline is done it stays done: a warm container stops asking.
+  let baselineSeen = false;
+  const baselineDone = async () => (baselineSeen ||= (await d.store.getDocument(BASELINE_DONE.kind, BASELINE_DONE.id)) !== undefined);
+  return {
+    ...d,
+    mailer,
+    writeBack,
+    notifier: notifierOf(false),
+    adopter: notifierOf(true),
+    source: new SecurityHubReader(securityHub),
+    baselineDone,
+  };
 });
 
 /** What a run did, as it logs and returns it. */
@@ -73,14 +84,14 @@ export interface DailyResult {
 
 export const handler = async (_event: unknown, context?: Context): Promise<DailyResult> => {
   if (context) logger.addContext(context);
-  const { store, policy, lookupAccount, mailer, writeBack, notifier, adopter, source } = await job();
+  const { store, policy, lookupAccount, mailer, writeBack, notifier, adopter, source, baselineDone } = await job();
   const reserve = Math.min(MAX_RESERVE_MS, (context?.getRemainingTimeInMillis() ?? 0) / 4);
   const shouldStop = () => context !== undefined && context.getRemainingTimeInMillis() < reserve;
   const callsBefore = source.calls;
   const throttledBefore = source.throttled;
   const now = new Date();
 
-  if (config.BASELINE_FIRST_RUN && !(await store.getDocument(BASELINE_DONE.kind, BASELINE_DONE.id))) {
+  if (config.BASELINE_FIRST_RUN && !(await baselineDone())) {
     const counts = emptyCounts();
     let complete = true;
     for (const api of ['asff', 'ocsf'] as const) {
