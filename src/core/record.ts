@@ -66,6 +66,14 @@ export interface TrackedRecord {
   expiresAt: string;
 }
 
+/**
+ * Whether a store lists the record with the open ones (`listOpen`): an open record, or a tombstone whose
+ * resolved notice is still due somewhere, so that the tick delivers it.
+ */
+export function listedOpen(record: TrackedRecord): boolean {
+  return record.open || record.pending !== undefined;
+}
+
 const MAX_TEXT = 4000;
 const MAX_RESOURCES = 25;
 const MAX_VULNERABILITIES = 10;

@@ -1,7 +1,6 @@
-import type { Context } from 'aws-lambda';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { FindingHandler } from '../app/notifier.js';
-import { deployment } from './shared/deployment.js';
+import { deployment, stepHandler } from './shared/deployment.js';
 import { logger } from './shared/logger.js';
 import { checkAgeStep } from './shared/workflow-steps.js';
 
@@ -15,7 +14,4 @@ const step = deployment(async ({ store, policy, lookupAccount }) =>
   checkAgeStep({ handler: new FindingHandler({ store, policy, runtime: systemRuntime, lookupAccount }), logger }),
 );
 
-export const handler = async (input: unknown, context?: Context) => {
-  if (context) logger.addContext(context);
-  return (await step())(input);
-};
+export const handler = stepHandler(step);

@@ -1,6 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { systemClock } from '../adapters/system/runtime.js';
-import { deployment } from './shared/deployment.js';
+import { deployment, stepHandler } from './shared/deployment.js';
 import { logger } from './shared/logger.js';
 import { checkRecordStep } from './shared/workflow-steps.js';
 
@@ -14,7 +13,4 @@ const step = deployment(async ({ store, policy, lookupAccount }) =>
   checkRecordStep({ store, policy, clock: systemClock, lookupAccount, logger }),
 );
 
-export const handler = async (input: unknown, context?: Context) => {
-  if (context) logger.addContext(context);
-  return (await step())(input);
-};
+export const handler = stepHandler(step);

@@ -1,7 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { createSecurityHubClient } from '../adapters/securityhub/securityhub-client.js';
 import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js';
-import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { adoptActiveFindings } from '../app/baseline.js';
@@ -17,6 +16,7 @@ import { type Deployment, deployment } from './shared/deployment.js';
 import { logger } from './shared/logger.js';
 import { awsSecrets } from './shared/secrets.js';
 import { sesClient } from './shared/ses-client.js';
+import { securityHubWriteBack } from './shared/write-back.js';
 
 /**
  * The scheduled function "daily" (an EventBridge schedule invokes it): sweeps
@@ -42,7 +42,7 @@ const job = deployment(async (d: Deployment) => {
     onFailedAttempt: (error, operation) => logger.info('Security Hub attempt failed', { operation, error: (error as Error).name }),
   });
   const mailer = new SesMailer({ client: sesClient });
-  const writeBack = config.SECURITY_HUB_WRITE_BACK ? new SecurityHubWriteBack(securityHub, (message) => logger.warn(message)) : undefined;
+  const writeBack = await securityHubWriteBack(config.SECURITY_HUB_WRITE_BACK, logger, { securityHub, logged: String });
   const channels = await channelsOf(d.policy, awsSecrets(config.SECRETS));
   const notifierOf = (baseline: boolean) =>
     new Notifier({
@@ -53,16 +53,20 @@ const job = deployment(async (d: Deployment) => {
       runtime: systemRuntime,
       lookupAccount: d.lookupAccount,
       baseline,
-      ...(writeBack && !baseline
-        ? {
-            afterSend: {
-              run: writeBack.afterSend,
-              onError: (error, finding) => logger.warn('write-back failed', { key: finding.key, error: String(error) }),
-            },
-          }
-        : {}),
+      ...(writeBack && !baseline ? { afterSend: writeBack.afterSend } : {}),
     });
-  return { ...d, mailer, writeBack, notifier: notifierOf(false), adopter: notifierOf(true), source: new SecurityHubReader(securityHub) };
+  // Once the table says the first-run baseline is done it stays done: a warm container stops asking.
+  let baselineSeen = false;
+  const baselineDone = async () => (baselineSeen ||= (await d.store.getDocument(BASELINE_DONE.kind, BASELINE_DONE.id)) !== undefined);
+  return {
+    ...d,
+    mailer,
+    writeBack,
+    notifier: notifierOf(false),
+    adopter: notifierOf(true),
+    source: new SecurityHubReader(securityHub),
+    baselineDone,
+  };
 });
 
 /** What a run did, as it logs and returns it. */
@@ -80,14 +84,14 @@ export interface DailyResult {
 
 export const handler = async (_event: unknown, context?: Context): Promise<DailyResult> => {
   if (context) logger.addContext(context);
-  const { store, policy, lookupAccount, mailer, writeBack, notifier, adopter, source } = await job();
+  const { store, policy, lookupAccount, mailer, writeBack, notifier, adopter, source, baselineDone } = await job();
   const reserve = Math.min(MAX_RESERVE_MS, (context?.getRemainingTimeInMillis() ?? 0) / 4);
   const shouldStop = () => context !== undefined && context.getRemainingTimeInMillis() < reserve;
   const callsBefore = source.calls;
   const throttledBefore = source.throttled;
   const now = new Date();
 
-  if (config.BASELINE_FIRST_RUN && !(await store.getDocument(BASELINE_DONE.kind, BASELINE_DONE.id))) {
+  if (config.BASELINE_FIRST_RUN && !(await baselineDone())) {
     const counts = emptyCounts();
     let complete = true;
     for (const api of ['asff', 'ocsf'] as const) {

@@ -1,10 +1,9 @@
-import type { Context } from 'aws-lambda';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { Notifier } from '../app/notifier.js';
 import { channelsOf } from '../compose/channels.js';
 import { readConfig } from './shared/config.js';
-import { deployment } from './shared/deployment.js';
+import { deployment, stepHandler } from './shared/deployment.js';
 import { logger } from './shared/logger.js';
 import { awsSecrets, NOTIFY_DELIVERY } from './shared/secrets.js';
 import { sesClient } from './shared/ses-client.js';
@@ -35,7 +34,4 @@ const step = deployment(async ({ store, policy, lookupAccount }) => {
   return notifyStep({ notifier, logger, ...(writeBack ? { flush: writeBack.flush } : {}) });
 });
 
-export const handler = async (input: unknown, context?: Context) => {
-  if (context) logger.addContext(context);
-  return (await step())(input);
-};
+export const handler = stepHandler(step);

@@ -27,7 +27,7 @@ export const ORGANIZATIONS_RETRY: RetryPolicy = { maxAttempts: 6, baseMs: 500, c
  * uniformly random time in [0, min(cap, base * 2^(n-1))). Spreading retries
  * over the whole window keeps many clients from retrying in step.
  */
-export function backoffMs(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffMs(retry: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (retry - 1));
   return Math.floor(random() * ceiling);
 }

@@ -29,7 +29,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, runtime: Runtime
       return await attempt();
     } catch (error) {
       if (!(error instanceof DeliveryError) || !error.transient || n >= retry.attempts) throw error;
-      const wait = error.retryAfterMs ?? backoffMs(n, { maxAttempts: retry.attempts, ...retry }, runtime.random);
+      const wait = error.retryAfterMs ?? backoffMs(n, retry, runtime.random);
       if (waited + wait > retry.budgetMs) throw error;
       await runtime.sleep(wait);
       waited += wait;

@@ -74,50 +74,39 @@ export class DynamoDbFindingStore implements StateStore {
   }
 
   async put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean> {
-    const item = itemOf(record);
-    const condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
-      expectedVersion === undefined
-        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': NAMES['#pk'] } }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': NAMES['#version'] },
-            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-          };
-    try {
-      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ...condition }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw translateDynamoDbError(error, 'PutItem');
-    }
+    return this.conditionalPut(itemOf(record), expectedVersion);
   }
 
   /** A filtered Scan: open records are most of the table (tombstones live 30 days), and it runs once a day. */
   async *listOpen(): AsyncIterable<TrackedRecord> {
-    const pages = this.scan({
-      FilterExpression: 'begins_with(#pk, :prefix) AND #open = :open',
-      ProjectionExpression: '#record',
-      ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#open': NAMES['#open'], '#record': NAMES['#record'] },
-      ExpressionAttributeValues: { ':prefix': { S: RECORD_PREFIX }, ':open': { BOOL: true } },
-    });
-    for await (const items of pages) for (const item of items) yield recordOf(item);
+    yield* this.scan(
+      {
+        FilterExpression: 'begins_with(#pk, :prefix) AND #open = :open',
+        ProjectionExpression: '#record',
+        ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#open': NAMES['#open'], '#record': NAMES['#record'] },
+        ExpressionAttributeValues: { ':prefix': { S: RECORD_PREFIX }, ':open': { BOOL: true } },
+      },
+      recordOf,
+    );
   }
 
   /** Every record, tombstones included: a filtered Scan. */
   async *listAll(): AsyncIterable<TrackedRecord> {
-    const pages = this.scan({
-      FilterExpression: 'begins_with(#pk, :prefix)',
-      ProjectionExpression: '#record',
-      ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#record': NAMES['#record'] },
-      ExpressionAttributeValues: { ':prefix': { S: RECORD_PREFIX } },
-    });
-    for await (const items of pages) for (const item of items) yield recordOf(item);
+    yield* this.scan(
+      {
+        FilterExpression: 'begins_with(#pk, :prefix)',
+        ProjectionExpression: '#record',
+        ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#record': NAMES['#record'] },
+        ExpressionAttributeValues: { ':prefix': { S: RECORD_PREFIX } },
+      },
+      recordOf,
+    );
   }
 
   /** Removes expired records and documents (DynamoDB's TTL deletes them too, but only within a day or two). */
   async purgeExpired(now: Date): Promise<number> {
     const cutoff = now.toISOString();
-    const pages = this.scan({
+    const pages = this.scanPages({
       FilterExpression: '(begins_with(#pk, :prefix) OR begins_with(#pk, :documents)) AND #expiresAt < :now',
       ProjectionExpression: '#pk, #version',
       ExpressionAttributeNames: { '#pk': NAMES['#pk'], '#expiresAt': NAMES['#expiresAt'], '#version': NAMES['#version'] },
@@ -163,31 +152,19 @@ export class DynamoDbFindingStore implements StateStore {
   }
 
   async putDocument(kind: string, document: StoredDocument, expectedVersion: number | undefined): Promise<boolean> {
-    const condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
-      expectedVersion === undefined
-        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': NAMES['#pk'] } }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': NAMES['#version'] },
-            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
-          };
-    try {
-      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: documentItemOf(kind, document), ...condition }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw translateDynamoDbError(error, 'PutItem');
-    }
+    return this.conditionalPut(documentItemOf(kind, document), expectedVersion);
   }
 
   /** A filtered Scan over the kind's key prefix. */
   async *listDocuments(kind: string): AsyncIterable<StoredDocument> {
-    const pages = this.scan({
-      FilterExpression: 'begins_with(#pk, :prefix)',
-      ExpressionAttributeNames: { '#pk': NAMES['#pk'] },
-      ExpressionAttributeValues: { ':prefix': { S: documentPrefix(kind) } },
-    });
-    for await (const items of pages) for (const item of items) yield documentOf(kind, item);
+    yield* this.scan(
+      {
+        FilterExpression: 'begins_with(#pk, :prefix)',
+        ExpressionAttributeNames: { '#pk': NAMES['#pk'] },
+        ExpressionAttributeValues: { ':prefix': { S: documentPrefix(kind) } },
+      },
+      (item) => documentOf(kind, item),
+    );
   }
 
   /** The client belongs to the caller (one per Lambda container), so there is nothing to release here. */
@@ -212,7 +189,31 @@ export class DynamoDbFindingStore implements StateStore {
     }
   }
 
-  private async *scan(input: Omit<ScanCommandInput, 'TableName'>) {
+  /** Writes the item if none exists (`expectedVersion` undefined) or if the stored version is `expectedVersion`; false when it is not. */
+  private async conditionalPut(item: Record<string, AttributeValue>, expectedVersion: number | undefined): Promise<boolean> {
+    const condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+      expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': NAMES['#pk'] } }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': NAMES['#version'] },
+            ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+          };
+    try {
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ...condition }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw translateDynamoDbError(error, 'PutItem');
+    }
+  }
+
+  /** Every item the Scan returns, as `map` reads it. */
+  private async *scan<T>(input: Omit<ScanCommandInput, 'TableName'>, map: (item: Record<string, AttributeValue>) => T): AsyncIterable<T> {
+    for await (const items of this.scanPages(input)) for (const item of items) yield map(item);
+  }
+
+  private async *scanPages(input: Omit<ScanCommandInput, 'TableName'>) {
     const pages = paginateScan(
       { client: this.client, ...(this.pageSize ? { pageSize: this.pageSize } : {}) },
       { TableName: this.tableName, ...input },

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreError } from '../../core/errors.js';
 import type { StoredDocument } from '../../core/ports.js';
-import type { TrackedRecord } from '../../core/record.js';
+import { listedOpen, type TrackedRecord } from '../../core/record.js';
 
 /**
  * How a TrackedRecord is laid out as a DynamoDB item: the partition key, the
@@ -32,6 +32,17 @@ const MAX_ITEM_BYTES = 400 * 1024;
 /** Room for the attribute names and the small attributes beside the record body. */
 const ITEM_OVERHEAD_BYTES = 1024;
 
+/** Throws StoreError, naming `what`, when an item holding `body` under `key` would not fit in one DynamoDB item. */
+function assertItemFits(what: string, body: string, key: string): void {
+  const bytes = Buffer.byteLength(body) + 2 * Buffer.byteLength(key) + ITEM_OVERHEAD_BYTES;
+  if (bytes > MAX_ITEM_BYTES) throw new StoreError(`${what} needs about ${bytes} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`);
+}
+
+/** The TTL attribute for an ISO-8601 expiry: epoch seconds, rounded up so TTL never deletes early. */
+function ttlOf(expiresAt: string): number {
+  return Math.ceil(Date.parse(expiresAt) / 1000);
+}
+
 export function recordKey(key: string): Record<string, AttributeValue> {
   return { pk: { S: `${RECORD_PREFIX}${key}` } };
 }
@@ -43,16 +54,12 @@ export function cursorKey(name: string): Record<string, AttributeValue> {
 /** The item for a record; throws StoreError when it would not fit in one DynamoDB item. */
 export function itemOf(record: TrackedRecord): Record<string, AttributeValue> {
   const body = JSON.stringify(record);
-  const bytes = Buffer.byteLength(body) + 2 * Buffer.byteLength(record.key) + ITEM_OVERHEAD_BYTES;
-  if (bytes > MAX_ITEM_BYTES) {
-    throw new StoreError(`record ${record.key} needs about ${bytes} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`);
-  }
+  assertItemFits(`record ${record.key}`, body, record.key);
   const item: RecordItem = {
     pk: `${RECORD_PREFIX}${record.key}`,
-    // A tombstone whose resolved notice is still due somewhere is listed with the open records, so the tick delivers it.
-    open: record.open || record.pending !== undefined,
+    open: listedOpen(record),
     version: record.version,
-    ttl: Math.ceil(Date.parse(record.expiresAt) / 1000),
+    ttl: ttlOf(record.expiresAt),
     expiresAt: record.expiresAt,
     record: body,
   };
@@ -76,16 +83,13 @@ export function documentKey(kind: string, id: string): Record<string, AttributeV
 
 /** The item for a document: its key, version, value and, when it expires, the TTL attributes. */
 export function documentItemOf(kind: string, document: StoredDocument): Record<string, AttributeValue> {
-  const bytes = Buffer.byteLength(document.value) + 2 * Buffer.byteLength(document.id) + ITEM_OVERHEAD_BYTES;
-  if (bytes > MAX_ITEM_BYTES) {
-    throw new StoreError(`document ${kind}/${document.id} needs about ${bytes} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`);
-  }
+  assertItemFits(`document ${kind}/${document.id}`, document.value, document.id);
   const item: Record<string, unknown> = {
     pk: `${documentPrefix(kind)}${document.id}`,
     version: document.version,
     value: document.value,
   };
-  if (document.expiresAt) Object.assign(item, { expiresAt: document.expiresAt, ttl: Math.ceil(Date.parse(document.expiresAt) / 1000) });
+  if (document.expiresAt) Object.assign(item, { expiresAt: document.expiresAt, ttl: ttlOf(document.expiresAt) });
   return marshall(item);
 }
 

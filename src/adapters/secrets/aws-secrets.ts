@@ -1,5 +1,3 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Destinations } from '../../core/destinations.js';
@@ -36,35 +34,57 @@ export interface AwsSecretsOptions {
  * TransientError.
  */
 export class AwsSecrets implements SecretSource {
-  private readonly secretsManager: SecretsProvider;
-  private readonly ssm: SSMProvider;
-  private readonly maxAge: number;
+  private readonly secretsManager: () => Promise<Reader>;
+  private readonly ssm: () => Promise<Reader>;
 
   constructor(private readonly options: AwsSecretsOptions) {
-    this.secretsManager = new SecretsProvider(options.secretsManager ? { awsSdkV3Client: options.secretsManager } : {});
-    this.ssm = new SSMProvider(options.ssm ? { awsSdkV3Client: options.ssm } : {});
-    this.maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+    const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+    // Each provider, and with it its SDK client, is loaded at its first use: most deployments keep their secrets in one of the two.
+    this.secretsManager = once(async () => {
+      const { SecretsProvider } = await import('@aws-lambda-powertools/parameters/secrets');
+      const provider = new SecretsProvider(options.secretsManager ? { awsSdkV3Client: options.secretsManager } : {});
+      return (location) => provider.get(location, { maxAge });
+    });
+    this.ssm = once(async () => {
+      const { SSMProvider } = await import('@aws-lambda-powertools/parameters/ssm');
+      const provider = new SSMProvider(options.ssm ? { awsSdkV3Client: options.ssm } : {});
+      return (location) => provider.get(location, { maxAge, decrypt: true });
+    });
   }
 
   async get(name: string): Promise<string> {
     const location = this.options.locations[name];
-    const users = usedBy(name, this.options.destinations);
-    if (!location) throw new ConfigurationError(`secret ${name} has no Secrets Manager secret or SSM parameter${users}`);
+    const users = () => usedBy(name, this.options.destinations);
+    if (!location) throw new ConfigurationError(`secret ${name} has no Secrets Manager secret or SSM parameter${users()}`);
     const inSecretsManager = SECRETS_MANAGER_ARN.test(location);
+    const read = await (inSecretsManager ? this.secretsManager() : this.ssm());
     let value: string | Uint8Array | undefined;
     try {
-      value = inSecretsManager
-        ? await this.secretsManager.get(location, { maxAge: this.maxAge })
-        : await this.ssm.get(location, { maxAge: this.maxAge, decrypt: true });
+      value = await read(location);
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause ?? error;
       const where = inSecretsManager ? 'Secrets Manager' : 'SSM Parameter Store';
       if (isTransientSdkError(cause))
         throw new TransientError(`secret ${name}: ${where} did not answer for now: ${describeSdkError(cause)}`);
-      throw new ConfigurationError(`secret ${name} could not be read from ${where}${users}: ${describeSdkError(cause)}`);
+      throw new ConfigurationError(`secret ${name} could not be read from ${where}${users()}: ${describeSdkError(cause)}`);
     }
     const text = typeof value === 'string' ? value : value ? new TextDecoder().decode(value) : '';
-    if (text.trim() === '') throw new ConfigurationError(`secret ${name} is empty${users}`);
+    if (text.trim() === '') throw new ConfigurationError(`secret ${name} is empty${users()}`);
     return text;
   }
+}
+
+/** Reads one secret or parameter, cached by its provider. */
+type Reader = (location: string) => Promise<string | Uint8Array | undefined>;
+
+/** `make` run at the first call and its result kept; a failure is tried again at the next call. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    });
+    return made;
+  };
 }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { renderSns } from '../../core/channels/sns.js';
 import { DeliveryError } from '../../core/errors.js';
 import type { Channel, ChannelMessage } from '../../core/ports.js';
 import type { ThreadRef } from '../../core/record.js';
 import { describeSdkError, isTransientSdkError } from '../aws/sdk-errors.js';
+import { sha256Hex } from '../system/sha256.js';
 
 export interface SnsOptions {
   name: string;
@@ -67,11 +67,7 @@ export class SnsChannel implements Channel {
 export function fifoIds(message: ChannelMessage): { MessageGroupId: string; MessageDeduplicationId: string } {
   const key = message.finding.key;
   return {
-    MessageGroupId: FIFO_ID.test(key) ? key : `sha256-${sha256(key)}`,
-    MessageDeduplicationId: sha256(message.notification.id),
+    MessageGroupId: FIFO_ID.test(key) ? key : `sha256-${sha256Hex(key)}`,
+    MessageDeduplicationId: sha256Hex(message.notification.id),
   };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../core/errors.js';
 import type { StateStore, StoredDocument } from '../../core/ports.js';
-import type { TrackedRecord } from '../../core/record.js';
+import { listedOpen, type TrackedRecord } from '../../core/record.js';
 
 // A rowid table (the key in its own unique index) rather than WITHOUT ROWID: a record's body (~2 KB) is
 // larger than what a WITHOUT ROWID row keeps in its b-tree page, so every read and write there went through
@@ -97,8 +97,7 @@ export class SqliteFindingStore implements StateStore {
 
   async put(record: TrackedRecord, expectedVersion: number | undefined): Promise<boolean> {
     const body = JSON.stringify(record);
-    // A tombstone whose resolved notice is still due somewhere is listed with the open records, so the tick delivers it.
-    const open = record.open || record.pending ? 1 : 0;
+    const open = listedOpen(record) ? 1 : 0;
     const result = this.run(() =>
       expectedVersion === undefined
         ? this.statements.insert.run(record.key, open, record.version, record.expiresAt, body)

@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { DynamoDbFindingStore } from '../../adapters/dynamodb/dynamodb-finding-store.js';
 import { sha256Hex } from '../../adapters/system/sha256.js';
 import type { AccountLookup } from '../../app/account-directory.js';
@@ -8,6 +9,7 @@ import { POLICY_DOCUMENT, policyOfDocument } from '../../core/policy-fingerprint
 import type { DocumentStore } from '../../core/ports.js';
 import { readConfig } from './config.js';
 import { dynamoDbClient } from './dynamodb-client.js';
+import { logger } from './logger.js';
 
 /** What every function of a deployment works with: the table, the deployment's policy, and the account directory. */
 export interface Deployment {
@@ -39,6 +41,14 @@ export function deployment<T>(make: (deployment: Deployment) => Promise<T>): () 
         throw error;
       });
     return built;
+  };
+}
+
+/** A workflow task's Lambda handler: the invocation's context on the log lines, then the step `deployment` built once. */
+export function stepHandler<T>(step: () => Promise<(input: unknown) => Promise<T>>): (input: unknown, context?: Context) => Promise<T> {
+  return async (input, context) => {
+    if (context) logger.addContext(context);
+    return (await step())(input);
   };
 }
 
