@@ -1,7 +1,9 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelsFor } from '../../src/adapters/channels/channels.js';
 import { EnvironmentSecrets } from '../../src/adapters/secrets/env-secrets.js';
+import { NOTIFY_DELIVERY } from '../../src/handlers/shared/secrets.js';
 import { fifoIds } from '../../src/adapters/sns/sns-channel.js';
 import { createSnsClient } from '../../src/adapters/sns/sns-client.js';
 import { renderWebhookDocument } from '../../src/core/channels/webhook.js';
@@ -162,5 +164,49 @@ describe.skipIf(!motoAvailable)(motoAvailable ? 'an SNS topic' : `an SNS topic â
     const error = await rejectionOf(channels.get('gone')!.deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
     expect(error).toMatchObject({ transient: false, destination: 'gone' });
     expect(error.message).toMatch(/^gone: SNS refused the message: NotFound/);
+  });
+});
+
+describe('an SNS destination that does not answer', () => {
+  let server: Server;
+  const connections: Socket[] = [];
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      connections.push(socket); // accepts the request and never answers it
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    });
+  });
+
+  afterAll(async () => {
+    for (const name of ['AWS_ENDPOINT_URL_SNS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    for (const socket of connections) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('holds the notify taskâ€™s delivery to its one attempt and time limit, leaving the rest to a later run', async () => {
+    // prepare
+    const destinations = destinationsSchema.parse({
+      pager: { type: 'sns', topic_arn: 'arn:aws:sns:eu-west-1:123456789012:security-pager' },
+    });
+    const channels = channelsFor(destinations, new EnvironmentSecrets({}), { ...NOTIFY_DELIVERY, timeoutMs: 300 });
+
+    // act
+    const error = await rejectionOf(channels.get('pager')!.deliver(messageOf(GUARDDUTY_SAMPLE)), DeliveryError);
+    await channels.get('pager')!.close?.();
+
+    // assess
+    expect(error).toMatchObject({ transient: true, destination: 'pager' });
+    expect(connections).toHaveLength(1);
   });
 });

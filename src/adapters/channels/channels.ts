@@ -15,9 +15,9 @@ import { Pacer } from './pacer.js';
 export interface ChannelsOptions {
   /** Clock (signatures, Retry-After dates, pacing), sleep and randomness (backoff); the real ones by default. */
   runtime?: Runtime;
-  /** Retries inside one delivery; CHANNEL_RETRY by default. */
+  /** Retries inside one delivery (SNS: its attempts and backoff); CHANNEL_RETRY by default (SNS: the client's own). */
   retry?: DeliveryRetry;
-  /** How long one HTTP attempt may take; 10 seconds by default. */
+  /** How long one attempt may take, to an HTTP destination or to SNS; 10 seconds by default. */
   timeoutMs?: number;
   /**
    * The SNS client for a topic's Region. By default each SNS destination
@@ -69,7 +69,16 @@ function channelFor(name: string, destination: Destination, secrets: SecretSourc
       const region = destination.topicArn.split(':')[3] ?? '';
       return options.snsClient
         ? new SnsChannel({ name, topicArn: destination.topicArn, client: options.snsClient(region) })
-        : new SnsChannel({ name, topicArn: destination.topicArn, client: createSnsClient({ region }), ownsClient: true });
+        : new SnsChannel({ name, topicArn: destination.topicArn, client: snsClientWithin(region, options), ownsClient: true });
     }
   }
+}
+
+/**
+ * An SNS client held to the delivery's limits when the caller sets them (the
+ * notify task: one attempt of at most 4 s), so that SNS is no exception to the
+ * time a delivery may take; otherwise createSnsClient's own.
+ */
+function snsClientWithin(region: string, { retry, timeoutMs }: ChannelsOptions): SNSClient {
+  return createSnsClient({ region }, retry && { maxAttempts: retry.attempts, baseMs: retry.baseMs, capMs: retry.capMs }, timeoutMs);
 }
