@@ -123,18 +123,22 @@ function redactUrl(url: string): string {
 
 /** What the read-only commands (status, explain) need: the store, the policy and the account directory; no mailer. */
 export async function composeReader(settings: Pick<EngineSettings, 'configPath' | 'statePath'>) {
-  const policy = await loadPolicy(settings.configPath);
-  const state = await openStore(settings.statePath);
+  return openReader(await loadPolicy(settings.configPath), settings.statePath);
+}
+
+/** A reader for a policy already loaded: the state at `statePath` (warning when a deployment runs another policy) and the policy's account directory over it. */
+export async function openReader(policy: Policy, statePath: string) {
+  const state = await openStore(statePath);
   try {
     if (state.deployment) await warnOnPolicyMismatch(state.store, policy);
+    return {
+      store: state.store,
+      policy,
+      lookupAccount: await accountLookupFor(policy, state.store),
+      close: () => state.close(),
+    };
   } catch (error) {
     await state.close();
     throw error;
   }
-  return {
-    store: state.store,
-    policy,
-    lookupAccount: await accountLookupFor(policy, state.store),
-    close: () => state.close(),
-  };
 }

@@ -59,7 +59,6 @@ policy's digest rules, whether or not it was sent.`,
       ? await previewLocalDigest({
           statePath: values.state ?? DEFAULT_STATE,
           policy,
-          lookupAccount: directoryLookup(policy.accounts),
           now,
           recipient: values.recipient,
         })
