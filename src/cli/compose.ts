@@ -1,7 +1,6 @@
 import { readPolicyFile } from '../adapters/files/policy-file.js';
 import { OutboxMailer } from '../adapters/outbox/outbox-mailer.js';
 import { EnvironmentSecrets } from '../adapters/secrets/env-secrets.js';
-import { SmtpMailer } from '../adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { sha256Hex } from '../adapters/system/sha256.js';
@@ -84,7 +83,10 @@ export async function composeLocal(
     throw error;
   }
   const { store } = state;
-  const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
+  // nodemailer is loaded only for --smtp: a run into the outbox does not pay for it at start-up.
+  const mailer = settings.smtpUrl
+    ? new (await import('../adapters/smtp/smtp-mailer.js')).SmtpMailer(settings.smtpUrl)
+    : new OutboxMailer(settings.outboxDir);
   // Destinations read their secrets from environment variables named in the policy, at each delivery.
   const channels = await channelsOf(policy, (p) => new EnvironmentSecrets(process.env, p.destinations));
   const lookupAccount = await accountLookupFor(policy, store);

@@ -49,7 +49,7 @@ sends them); 2 bad usage; 3 done, but some findings were invalid.`,
     const firstSince = values.since ? parseInstant(values.since, '--since') : new Date(Date.now() - 86_400_000);
     const api = parseFormat(values.format) ?? 'asff';
     const settings = engineSettings(values);
-    const hub = composeSecurityHub({ writeBack: values['write-back'] });
+    const hub = await composeSecurityHub({ writeBack: values['write-back'] });
     const local = await composeLocal(settings, { afterSend: hub.afterSend });
     const signal = stopSignal();
     const total: Counts = emptyCounts();

@@ -46,7 +46,7 @@ next run. Daily is plenty for the sweep.`,
     if (!sweeping && (api || values['write-back'] || values.baseline))
       throw new UsageError('--format, --write-back and --baseline go with --security-hub');
     const settings = engineSettings(values);
-    const hub = sweeping ? composeSecurityHub({ writeBack: values['write-back'] && !values.baseline }) : undefined;
+    const hub = sweeping ? await composeSecurityHub({ writeBack: values['write-back'] && !values.baseline }) : undefined;
     const local = await composeLocal(settings, { afterSend: hub?.afterSend, baseline: values.baseline });
     const signal = stopSignal();
     const counts: Counts = emptyCounts();
