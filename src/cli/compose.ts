@@ -69,27 +69,19 @@ async function warnOnPolicyMismatch(store: StateStore, policy: Policy): Promise<
   if (warning) process.stderr.write(`${warning}\n`);
 }
 
-/** The local composition root: the state (SQLite, or a deployment's table), outbox or SMTP mailer, the policy file or the built-in one. */
+/** The local composition root: the reader (the policy file or the built-in one, the state, SQLite or a deployment's table, and the account directory) with the outbox or SMTP mailer and the destinations. */
 export async function composeLocal(
   settings: EngineSettings,
   options: { dryRun?: boolean; afterSend?: AfterSend; baseline?: boolean } = {},
 ) {
-  const policy = await loadPolicy(settings.configPath);
-  const state = await openStore(settings.statePath);
-  try {
-    if (state.deployment) await warnOnPolicyMismatch(state.store, policy);
-  } catch (error) {
-    await state.close();
-    throw error;
-  }
-  const { store } = state;
+  const reader = await composeReader(settings);
+  const { store, policy, lookupAccount } = reader;
   // nodemailer is loaded only for --smtp: a run into the outbox does not pay for it at start-up.
   const mailer = settings.smtpUrl
     ? new (await import('../adapters/smtp/smtp-mailer.js')).SmtpMailer(settings.smtpUrl)
     : new OutboxMailer(settings.outboxDir);
   // Destinations read their secrets from environment variables named in the policy, at each delivery.
   const channels = await channelsOf(policy, (p) => new EnvironmentSecrets(process.env, p.destinations));
-  const lookupAccount = await accountLookupFor(policy, store);
   const notifier = new Notifier({
     store,
     mailer,
@@ -112,7 +104,7 @@ export async function composeLocal(
     async close() {
       await Promise.all([...channels.values()].map((channel) => channel.close?.()));
       await mailer.close();
-      await state.close();
+      await reader.close();
     },
   };
 }
