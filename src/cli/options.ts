@@ -15,6 +15,13 @@ export const CONFIG_OPTION = {
   help: 'policy file (default ./sechub-alerts.yaml if present, else the built-in policy)',
 } as const satisfies OptionSpec;
 
+/** The state option of the commands that only read the state. */
+export const STATE_OPTION = {
+  type: 'string',
+  value: 'FILE',
+  help: 'state database (default .sechub-alerts/state.db)',
+} as const satisfies OptionSpec;
+
 /** Options shared by the commands that run the notifier. */
 export const ENGINE_OPTIONS = {
   config: CONFIG_OPTION,
@@ -66,12 +73,16 @@ export function engineSettings(values: {
   if (values.smtp && !/^smtps?:\/\//.test(values.smtp))
     throw new UsageError(`--smtp: expected a URL like smtp://host:587, got "${values.smtp}"`);
   return {
-    configPath: configPath(values.config),
-    statePath: values.state ?? DEFAULT_STATE,
+    ...readerSettings(values),
     outboxDir: values.outbox ?? DEFAULT_OUTBOX,
     smtpUrl: values.smtp,
     json: values.json ?? false,
   };
+}
+
+/** Resolves --config and --state, what every command that reads the state needs. */
+export function readerSettings(values: { config?: string | undefined; state?: string | undefined }) {
+  return { configPath: configPath(values.config), statePath: values.state ?? DEFAULT_STATE };
 }
 
 /** The policy file to read: the one given, else ./sechub-alerts.yaml when present, else none (the built-in policy). */
@@ -85,6 +96,11 @@ export function parseInstant(text: string, option: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms))
     throw new UsageError(`${option}: expected an ISO-8601 time like 2026-01-31T09:00:00Z, got "${text}"`);
   return new Date(ms);
+}
+
+/** The moment --now names, else the current time. */
+export function nowOf(value: string | undefined): Date {
+  return value === undefined ? new Date() : parseInstant(value, '--now');
 }
 
 /** Parses a duration option; `positive` refuses zero. */
