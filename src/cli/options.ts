@@ -37,6 +37,15 @@ credentials; AWS_ENDPOINT_URL_DYNAMODB points it elsewhere)`,
   json: { type: 'boolean', default: false, help: 'print the summary as one JSON line' },
 } as const satisfies Record<string, OptionSpec>;
 
+/** Options of the commands that read findings from inputs (process, baseline); `clockHelp` and `dryRunHelp` say what each means there. */
+export function inputOptions(clockHelp: string, dryRunHelp: string) {
+  return {
+    ...ENGINE_OPTIONS,
+    clock: { type: 'string', default: 'system', value: 'MODE', help: clockHelp },
+    'dry-run': { type: 'boolean', default: false, help: dryRunHelp },
+  } as const satisfies Record<string, OptionSpec>;
+}
+
 /** Options of the commands that talk to Security Hub; `formatHelp` says what the format defaults to. */
 export function securityHubOptions(formatHelp: string) {
   return {
