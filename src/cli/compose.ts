@@ -19,7 +19,7 @@ export async function loadPolicy(configPath: string | undefined): Promise<Policy
 }
 
 /** A run's state: where it is, and how to let it go. */
-export interface OpenedStore {
+interface OpenedStore {
   store: StateStore;
   /** The table of a deployment (`dynamodb://TABLE`), as opposed to a local file. */
   deployment: boolean;
@@ -99,7 +99,6 @@ export async function composeLocal(
     mailer,
     lookupAccount,
     policy,
-    dryRun: options.dryRun ?? false,
     mailerDescription: `${settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`}${channels.size > 0 ? `; destinations ${[...channels.keys()].join(', ')}` : ''}`,
     async close() {
       await Promise.all([...channels.values()].map((channel) => channel.close?.()));

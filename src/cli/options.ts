@@ -4,9 +4,9 @@ import type { FindingApi } from '../core/security-hub/queries.js';
 import type { OptionSpec } from './command.js';
 import { UsageError } from './usage-error.js';
 
-export const DEFAULT_STATE = '.sechub-alerts/state.db';
-export const DEFAULT_OUTBOX = '.sechub-alerts/outbox';
-export const DEFAULT_CONFIG = 'sechub-alerts.yaml';
+const DEFAULT_STATE = '.sechub-alerts/state.db';
+const DEFAULT_OUTBOX = '.sechub-alerts/outbox';
+const DEFAULT_CONFIG = 'sechub-alerts.yaml';
 
 /** The policy file option, shared by every command that reads a policy. */
 export const CONFIG_OPTION = {
