@@ -5,10 +5,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { SqliteFindingStore } from '../src/adapters/sqlite/sqlite-finding-store.js';
 import type { DigestCounts } from '../src/app/digest.js';
 import { latestMoment } from '../src/core/digest/schedule.js';
+import { seedRecords } from '../test/builders/records.js';
 import { log, timeNode } from './measure.js';
 import type { Results } from './results.js';
 import { BENCH_DIGEST_RULES, benchRecords, FIXED_SHARE, NEW_SHARE } from './support/digest-population.js';
@@ -82,17 +82,9 @@ export async function measureDigest(
 /** Writes the population straight into a state file the store created, in one transaction; returns the tombstones written. */
 async function seed(statePath: string, tracked: number, accounts: number, moment: Date): Promise<number> {
   await new SqliteFindingStore(statePath).close();
-  const db = new Database(statePath);
-  const insert = db.prepare('INSERT INTO findings (key, open, version, expires_at, body) VALUES (?, ?, ?, ?, ?)');
-  let tombstones = 0;
-  db.transaction(() => {
-    for (const record of benchRecords(tracked, accounts, moment)) {
-      if (!record.open) tombstones++;
-      insert.run(record.key, record.open ? 1 : 0, record.version, record.expiresAt, JSON.stringify(record));
-    }
-  })();
-  db.close();
-  return tombstones;
+  seedRecords(statePath, benchRecords(tracked, accounts, moment));
+  // benchRecords writes a tombstone for this share of the open findings.
+  return Math.round(tracked * FIXED_SHARE);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
