@@ -2,7 +2,6 @@
 // from a store of tracked findings, in a child process whose heap is capped at the target.
 //   npx tsx bench/digest.ts     measures and writes the `digest` field of bench/results.json
 // `npm run bench` runs it with the rest.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteFindingStore } from '../src/adapters/sqlite/sqlite-finding-store.js';
@@ -10,7 +9,7 @@ import type { DigestCounts } from '../src/app/digest.js';
 import { latestMoment } from '../src/core/digest/schedule.js';
 import { seedRecords } from '../test/builders/records.js';
 import { log, timeNode } from './measure.js';
-import type { Results } from './results.js';
+import { writeResultField } from './results.js';
 import { BENCH_DIGEST_RULES, benchRecords, FIXED_SHARE, NEW_SHARE } from './support/digest-population.js';
 import { createWorkspace, repoRoot, type Workspace } from './workspace.js';
 
@@ -92,11 +91,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const tracked = Number(process.env.BENCH_FINDINGS ?? 100_000);
     const { result, detail } = await measureDigest(workspace, { tracked, recipients: 1_000, now: new Date() });
-    const path = join(repoRoot, 'bench', 'results.json');
-    const results = JSON.parse(readFileSync(path, 'utf8')) as Results;
-    results.digest = { ...result, seconds: Math.round(result.seconds * 100) / 100, peakMb: Math.round(result.peakMb) };
-    writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify({ ...results.digest, detail, fixedShare: FIXED_SHARE })}\n`);
+    const written = writeResultField('digest', result);
+    process.stdout.write(`${JSON.stringify({ ...written, detail, fixedShare: FIXED_SHARE })}\n`);
   } finally {
     workspace.remove();
   }
