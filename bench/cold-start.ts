@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
+import { sha256Hex } from '../src/adapters/system/sha256.js';
 import { DEFAULT_POLICY_DOCUMENT } from '../src/core/policy.js';
 import { policyDocumentValue } from '../src/core/policy-fingerprint.js';
 import { log, type Spread, spread, timeNode } from './measure.js';
@@ -61,7 +61,7 @@ const LAMBDA_DIR = join(repoRoot, 'dist', 'lambda');
 /** The environment the functions read at cold start (see the AWS contract), with harmless values. */
 const DUMMY_ENV: NodeJS.ProcessEnv = {
   TABLE_NAME: 'sechub-alerts-bench',
-  POLICY_SHA256: createHash('sha256').update(policyDocumentValue(DEFAULT_POLICY_DOCUMENT), 'utf8').digest('hex'),
+  POLICY_SHA256: sha256Hex(policyDocumentValue(DEFAULT_POLICY_DOCUMENT)),
   LOG_LEVEL: 'INFO',
   POWERTOOLS_SERVICE_NAME: 'sechub-alerts',
   SECURITY_HUB_WRITE_BACK: 'false',

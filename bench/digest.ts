@@ -2,15 +2,14 @@
 // from a store of tracked findings, in a child process whose heap is capped at the target.
 //   npx tsx bench/digest.ts     measures and writes the `digest` field of bench/results.json
 // `npm run bench` runs it with the rest.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { SqliteFindingStore } from '../src/adapters/sqlite/sqlite-finding-store.js';
 import type { DigestCounts } from '../src/app/digest.js';
 import { latestMoment } from '../src/core/digest/schedule.js';
+import { seedRecords } from '../test/builders/records.js';
 import { log, timeNode } from './measure.js';
-import type { Results } from './results.js';
+import { writeResultField } from './results.js';
 import { BENCH_DIGEST_RULES, benchRecords, FIXED_SHARE, NEW_SHARE } from './support/digest-population.js';
 import { createWorkspace, repoRoot, type Workspace } from './workspace.js';
 
@@ -82,17 +81,9 @@ export async function measureDigest(
 /** Writes the population straight into a state file the store created, in one transaction; returns the tombstones written. */
 async function seed(statePath: string, tracked: number, accounts: number, moment: Date): Promise<number> {
   await new SqliteFindingStore(statePath).close();
-  const db = new Database(statePath);
-  const insert = db.prepare('INSERT INTO findings (key, open, version, expires_at, body) VALUES (?, ?, ?, ?, ?)');
-  let tombstones = 0;
-  db.transaction(() => {
-    for (const record of benchRecords(tracked, accounts, moment)) {
-      if (!record.open) tombstones++;
-      insert.run(record.key, record.open ? 1 : 0, record.version, record.expiresAt, JSON.stringify(record));
-    }
-  })();
-  db.close();
-  return tombstones;
+  seedRecords(statePath, benchRecords(tracked, accounts, moment));
+  // benchRecords writes a tombstone for this share of the open findings.
+  return Math.round(tracked * FIXED_SHARE);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -100,11 +91,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const tracked = Number(process.env.BENCH_FINDINGS ?? 100_000);
     const { result, detail } = await measureDigest(workspace, { tracked, recipients: 1_000, now: new Date() });
-    const path = join(repoRoot, 'bench', 'results.json');
-    const results = JSON.parse(readFileSync(path, 'utf8')) as Results;
-    results.digest = { ...result, seconds: Math.round(result.seconds * 100) / 100, peakMb: Math.round(result.peakMb) };
-    writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`${JSON.stringify({ ...results.digest, detail, fixedShare: FIXED_SHARE })}\n`);
+    const written = writeResultField('digest', result);
+    process.stdout.write(`${JSON.stringify({ ...written, detail, fixedShare: FIXED_SHARE })}\n`);
   } finally {
     workspace.remove();
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ORGANIZATIONS_RATE } from '../src/adapters/organizations/organizations-client.js';
@@ -10,8 +10,7 @@ import { eachConcurrently } from '../src/app/concurrently.js';
 import { FakeOrganizations } from '../test/support/fake-organizations.js';
 import { fakeLimiterClock } from '../test/support/limiter-clock.js';
 import { pacedOrganizationsFor } from '../test/support/organizations-client.js';
-import { round } from './measure.js';
-import { repoRoot } from './workspace.js';
+import { writeResultField } from './results.js';
 
 /**
  * Routing: resolving every account of an organization of 1,000 accounts in
@@ -138,9 +137,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const m = await measureRouting();
   process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
   if (process.argv.includes('--write')) {
-    const path = join(repoRoot, 'bench', 'results.json');
-    const results = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    results.routing = { accounts: m.accounts, coldCalls: m.coldCalls, coldSeconds: round(m.coldSeconds, 4), warmCalls: m.warmCalls };
-    writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+    writeResultField('routing', { accounts: m.accounts, coldCalls: m.coldCalls, coldSeconds: m.coldSeconds, warmCalls: m.warmCalls });
   }
 }

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LambdaResults, lambdaFunctions, measureColdStart } from './cold-start.js';
+import { measureColdStart } from './cold-start.js';
 import { type CostReport, measureCost } from './cost-run.js';
 import { type DigestDetail, measureDigest } from './digest.js';
 import { writeDocs } from './docs.js';
-import { log, mapSpread, round, type Spread } from './measure.js';
+import { log, type Spread } from './measure.js';
 import { loadOptional } from './optional.js';
 import { machineFacts, type SweepLine, summaryRows, textTable } from './report.js';
-import type { Gap, Results } from './results.js';
+import { type Gap, type Results, roundResults } from './results.js';
 import type { RoutingMeasurement } from './routing.js';
 import { measureThroughput } from './throughput.js';
 import { measureTick } from './tick.js';
@@ -132,52 +132,4 @@ try {
   log(`done in ${((performance.now() - started) / 60_000).toFixed(1)} min; wrote bench/results.json and docs/benchmarks.md`);
 } finally {
   workspace.remove();
-}
-
-function roundResults(r: Results): Results {
-  const spreadTo = (s: Spread, digits: number) => mapSpread(s, (value) => round(value, digits));
-  const micros = r.render.microsPerEmailSpread;
-  return {
-    throughput: r.throughput && {
-      findings: r.throughput.findings,
-      findingsPerSec: round(r.throughput.findingsPerSec, 4),
-      findingsPerSecSpread: spreadTo(r.throughput.findingsPerSecSpread, 4),
-      parseOnlyPerSec: round(r.throughput.parseOnlyPerSec, 4),
-      parseOnlyPerSecSpread: spreadTo(r.throughput.parseOnlyPerSecSpread, 4),
-      ratio: round(r.throughput.ratio, 3),
-      ratioSpread: spreadTo(r.throughput.ratioSpread, 3),
-    },
-    tick: r.tick && {
-      tracked: r.tick.tracked,
-      seconds: round(r.tick.seconds, 3),
-      secondsSpread: spreadTo(r.tick.secondsSpread, 3),
-    },
-    render: {
-      microsPerEmail: r.render.microsPerEmail === null ? null : round(r.render.microsPerEmail, 3),
-      microsPerEmailSpread: micros && spreadTo(micros, 3),
-    },
-    lambda: r.lambda && roundLambda(r.lambda, spreadTo),
-    cost: {
-      perMillionFindingsUsd: r.cost.perMillionFindingsUsd === null ? null : round(r.cost.perMillionFindingsUsd, 3),
-      seedDesignPerMillionUsd: r.cost.seedDesignPerMillionUsd === null ? null : round(r.cost.seedDesignPerMillionUsd, 3),
-      ratio: r.cost.ratio === null ? null : round(r.cost.ratio, 3),
-    },
-    digest: r.digest && { ...r.digest, seconds: round(r.digest.seconds, 3), peakMb: round(r.digest.peakMb, 3) },
-    routing: r.routing && { ...r.routing, coldSeconds: round(r.routing.coldSeconds, 4) },
-  };
-}
-
-function roundLambda(lambda: LambdaResults, spreadTo: (s: Spread, digits: number) => Spread): LambdaResults {
-  const rounded: LambdaResults = { bareNodeMs: round(lambda.bareNodeMs, 3), bareNodeMsSpread: spreadTo(lambda.bareNodeMsSpread, 3) };
-  for (const [name, size] of lambdaFunctions(lambda)) {
-    rounded[name] = {
-      bytes: size.bytes,
-      gzipBytes: size.gzipBytes,
-      initMs: round(size.initMs, 3),
-      initMsSpread: spreadTo(size.initMsSpread, 3),
-      initRatio: round(size.initRatio, 3),
-      initRatioSpread: spreadTo(size.initRatioSpread, 3),
-    };
-  }
-  return rounded;
 }

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SECURITY_HUB_RATES } from '../src/adapters/securityhub/securityhub-client.js';
 import type { SweepStrategy } from '../src/core/sweep/plan.js';
-import { type Fate, population, sweepHarness } from '../test/support/sweep-harness.js';
+import { fateAtScale, population, sweepHarness } from '../test/support/sweep-harness.js';
 
 /** What one sweep cost. */
 export interface SweepMeasurement {
@@ -16,16 +16,6 @@ export interface SweepMeasurement {
   pacedSeconds: number;
   /** The calls the other strategy was estimated to need. */
   estimates: Record<SweepStrategy, number>;
-}
-
-const CLOSED: Fate[] = ['archived', 'resolved', 'suppressed', 'passed'];
-
-/** The population of the acceptance test: 65% still active, 30% closed in Security Hub, 5% deleted from it. */
-function fate(i: number): Fate {
-  const slot = i % 20;
-  if (slot < 13) return 'active';
-  if (slot < 19) return CLOSED[i % 4]!;
-  return 'deleted';
 }
 
 /**
@@ -42,7 +32,7 @@ export async function measureSweep(
   const format = options.format ?? 'asff';
   // OCSF findings have no compliance status here: their 30% closed are resolved, suppressed or archived.
   const world = population(
-    Array.from({ length: tracked }, (_, i) => (format === 'ocsf' && fate(i) === 'passed' ? 'resolved' : fate(i))),
+    Array.from({ length: tracked }, (_, i) => (format === 'ocsf' && fateAtScale(i) === 'passed' ? 'resolved' : fateAtScale(i))),
     now,
     format,
   );

@@ -1,7 +1,6 @@
 import { readPolicyFile } from '../adapters/files/policy-file.js';
 import { OutboxMailer } from '../adapters/outbox/outbox-mailer.js';
 import { EnvironmentSecrets } from '../adapters/secrets/env-secrets.js';
-import { SmtpMailer } from '../adapters/smtp/smtp-mailer.js';
 import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import { sha256Hex } from '../adapters/system/sha256.js';
@@ -20,7 +19,7 @@ export async function loadPolicy(configPath: string | undefined): Promise<Policy
 }
 
 /** A run's state: where it is, and how to let it go. */
-export interface OpenedStore {
+interface OpenedStore {
   store: StateStore;
   /** The table of a deployment (`dynamodb://TABLE`), as opposed to a local file. */
   deployment: boolean;
@@ -70,24 +69,19 @@ async function warnOnPolicyMismatch(store: StateStore, policy: Policy): Promise<
   if (warning) process.stderr.write(`${warning}\n`);
 }
 
-/** The local composition root: the state (SQLite, or a deployment's table), outbox or SMTP mailer, the policy file or the built-in one. */
+/** The local composition root: the reader (the policy file or the built-in one, the state, SQLite or a deployment's table, and the account directory) with the outbox or SMTP mailer and the destinations. */
 export async function composeLocal(
   settings: EngineSettings,
   options: { dryRun?: boolean; afterSend?: AfterSend; baseline?: boolean } = {},
 ) {
-  const policy = await loadPolicy(settings.configPath);
-  const state = await openStore(settings.statePath);
-  try {
-    if (state.deployment) await warnOnPolicyMismatch(state.store, policy);
-  } catch (error) {
-    await state.close();
-    throw error;
-  }
-  const { store } = state;
-  const mailer = settings.smtpUrl ? new SmtpMailer(settings.smtpUrl) : new OutboxMailer(settings.outboxDir);
+  const reader = await composeReader(settings);
+  const { store, policy, lookupAccount } = reader;
+  // nodemailer is loaded only for --smtp: a run into the outbox does not pay for it at start-up.
+  const mailer = settings.smtpUrl
+    ? new (await import('../adapters/smtp/smtp-mailer.js')).SmtpMailer(settings.smtpUrl)
+    : new OutboxMailer(settings.outboxDir);
   // Destinations read their secrets from environment variables named in the policy, at each delivery.
   const channels = await channelsOf(policy, (p) => new EnvironmentSecrets(process.env, p.destinations));
-  const lookupAccount = await accountLookupFor(policy, store);
   const notifier = new Notifier({
     store,
     mailer,
@@ -105,12 +99,11 @@ export async function composeLocal(
     mailer,
     lookupAccount,
     policy,
-    dryRun: options.dryRun ?? false,
     mailerDescription: `${settings.smtpUrl ? `SMTP ${redactUrl(settings.smtpUrl)}` : `outbox ${settings.outboxDir}`}${channels.size > 0 ? `; destinations ${[...channels.keys()].join(', ')}` : ''}`,
     async close() {
       await Promise.all([...channels.values()].map((channel) => channel.close?.()));
       await mailer.close();
-      await state.close();
+      await reader.close();
     },
   };
 }
@@ -123,18 +116,22 @@ function redactUrl(url: string): string {
 
 /** What the read-only commands (status, explain) need: the store, the policy and the account directory; no mailer. */
 export async function composeReader(settings: Pick<EngineSettings, 'configPath' | 'statePath'>) {
-  const policy = await loadPolicy(settings.configPath);
-  const state = await openStore(settings.statePath);
+  return openReader(await loadPolicy(settings.configPath), settings.statePath);
+}
+
+/** A reader for a policy already loaded: the state at `statePath` (warning when a deployment runs another policy) and the policy's account directory over it. */
+export async function openReader(policy: Policy, statePath: string) {
+  const state = await openStore(statePath);
   try {
     if (state.deployment) await warnOnPolicyMismatch(state.store, policy);
+    return {
+      store: state.store,
+      policy,
+      lookupAccount: await accountLookupFor(policy, state.store),
+      close: () => state.close(),
+    };
   } catch (error) {
     await state.close();
     throw error;
   }
-  return {
-    store: state.store,
-    policy,
-    lookupAccount: await accountLookupFor(policy, state.store),
-    close: () => state.close(),
-  };
 }

@@ -1,12 +1,13 @@
-import { SqliteFindingStore } from '../adapters/sqlite/sqlite-finding-store.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
 import type { AccountLookup } from '../app/account-directory.js';
 import { type DigestCounts, policyDigestSource, previewDigests, sendDueDigests } from '../app/digest.js';
 import type { Digest } from '../core/digest/content.js';
 import { renderDigest } from '../core/digest/render.js';
+import { digestRulesOf } from '../core/digest/rules.js';
 import { SechubAlertsError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 import type { Email, Mailer, StateStore } from '../core/ports.js';
+import { openReader } from './compose.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -39,25 +40,31 @@ export function digestLine(counts: DigestCounts): string {
 
 /**
  * The digest of `recipient` (default: the first in address order) at the
- * latest scheduled moment at or before `now`, from the state file, whether
- * or not it was sent. Throws when the policy has no digest rules or nothing
- * makes a digest.
+ * latest scheduled moment at or before `now`, from the state (a SQLite file
+ * or a deployment's table, opened as every command opens it), whether or not
+ * it was sent. Recipients and names come from the policy's account directory
+ * (`lookupAccount`, when given, stands in for it). Throws when the policy has
+ * no digest rules, before opening the state, or when nothing makes a digest.
  */
 export async function previewLocalDigest(options: {
   statePath: string;
   policy: Policy;
-  lookupAccount: AccountLookup;
+  lookupAccount?: AccountLookup;
   now: Date;
   recipient?: string;
 }): Promise<Email> {
-  const store = new SqliteFindingStore(options.statePath);
-  const source = policyDigestSource(store, options.policy, (id) => options.lookupAccount(id, options.now));
+  if (digestRulesOf(options.policy).length === 0)
+    throw new UsageError('--digest: the policy has no digest rules (a rule with notify.digest)');
+  const reader = await openReader(options.policy, options.statePath);
+  const lookupAccount = options.lookupAccount ?? reader.lookupAccount;
   let digests: Digest[];
   try {
-    if (source.rules.length === 0) throw new UsageError('--digest: the policy has no digest rules (a rule with notify.digest)');
-    digests = await previewDigests(source, options.now);
+    digests = await previewDigests(
+      policyDigestSource(reader.store, options.policy, (id) => lookupAccount(id, options.now)),
+      options.now,
+    );
   } finally {
-    await store.close();
+    await reader.close();
   }
   const wanted = options.recipient?.toLowerCase();
   const digest = digests

@@ -4,15 +4,22 @@ import type { FindingApi } from '../core/security-hub/queries.js';
 import type { OptionSpec } from './command.js';
 import { UsageError } from './usage-error.js';
 
-export const DEFAULT_STATE = '.sechub-alerts/state.db';
-export const DEFAULT_OUTBOX = '.sechub-alerts/outbox';
-export const DEFAULT_CONFIG = 'sechub-alerts.yaml';
+const DEFAULT_STATE = '.sechub-alerts/state.db';
+const DEFAULT_OUTBOX = '.sechub-alerts/outbox';
+const DEFAULT_CONFIG = 'sechub-alerts.yaml';
 
 /** The policy file option, shared by every command that reads a policy. */
 export const CONFIG_OPTION = {
   type: 'string',
   value: 'FILE',
   help: 'policy file (default ./sechub-alerts.yaml if present, else the built-in policy)',
+} as const satisfies OptionSpec;
+
+/** The state option of the commands that only read the state. */
+export const STATE_OPTION = {
+  type: 'string',
+  value: 'FILE',
+  help: 'state database (default .sechub-alerts/state.db)',
 } as const satisfies OptionSpec;
 
 /** Options shared by the commands that run the notifier. */
@@ -29,6 +36,15 @@ credentials; AWS_ENDPOINT_URL_DYNAMODB points it elsewhere)`,
   smtp: { type: 'string', value: 'URL', help: 'send through SMTP instead, e.g. smtp://user:pass@host:587' },
   json: { type: 'boolean', default: false, help: 'print the summary as one JSON line' },
 } as const satisfies Record<string, OptionSpec>;
+
+/** Options of the commands that read findings from inputs (process, baseline); `clockHelp` and `dryRunHelp` say what each means there. */
+export function inputOptions(clockHelp: string, dryRunHelp: string) {
+  return {
+    ...ENGINE_OPTIONS,
+    clock: { type: 'string', default: 'system', value: 'MODE', help: clockHelp },
+    'dry-run': { type: 'boolean', default: false, help: dryRunHelp },
+  } as const satisfies Record<string, OptionSpec>;
+}
 
 /** Options of the commands that talk to Security Hub; `formatHelp` says what the format defaults to. */
 export function securityHubOptions(formatHelp: string) {
@@ -66,12 +82,16 @@ export function engineSettings(values: {
   if (values.smtp && !/^smtps?:\/\//.test(values.smtp))
     throw new UsageError(`--smtp: expected a URL like smtp://host:587, got "${values.smtp}"`);
   return {
-    configPath: configPath(values.config),
-    statePath: values.state ?? DEFAULT_STATE,
+    ...readerSettings(values),
     outboxDir: values.outbox ?? DEFAULT_OUTBOX,
     smtpUrl: values.smtp,
     json: values.json ?? false,
   };
+}
+
+/** Resolves --config and --state, what every command that reads the state needs. */
+export function readerSettings(values: { config?: string | undefined; state?: string | undefined }) {
+  return { configPath: configPath(values.config), statePath: values.state ?? DEFAULT_STATE };
 }
 
 /** The policy file to read: the one given, else ./sechub-alerts.yaml when present, else none (the built-in policy). */
@@ -85,6 +105,11 @@ export function parseInstant(text: string, option: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms))
     throw new UsageError(`${option}: expected an ISO-8601 time like 2026-01-31T09:00:00Z, got "${text}"`);
   return new Date(ms);
+}
+
+/** The moment --now names, else the current time. */
+export function nowOf(value: string | undefined): Date {
+  return value === undefined ? new Date() : parseInstant(value, '--now');
 }
 
 /** Parses a duration option; `positive` refuses zero. */

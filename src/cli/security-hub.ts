@@ -1,10 +1,16 @@
-import { createSecurityHubClient } from '../adapters/securityhub/securityhub-client.js';
-import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js';
-import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
 import type { AfterSend } from '../app/notifier.js';
 
-/** The Security Hub side of a local run: a paced reader and, when asked, write-back. */
-export function composeSecurityHub(options: { writeBack: boolean }) {
+/**
+ * The Security Hub side of a local run: a paced reader and, when asked,
+ * write-back. Its adapters are loaded only here, so a command that does not
+ * talk to Security Hub does not load its client at start-up.
+ */
+export async function composeSecurityHub(options: { writeBack: boolean }) {
+  const [{ createSecurityHubClient }, { SecurityHubReader }, { SecurityHubWriteBack }] = await Promise.all([
+    import('../adapters/securityhub/securityhub-client.js'),
+    import('../adapters/securityhub/securityhub-reader.js'),
+    import('../adapters/securityhub/securityhub-write-back.js'),
+  ]);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const hub = createSecurityHubClient({
     onFailedAttempt: (error, operation) => log(`Security Hub: ${operation.replace(/Command$/, '')}: ${(error as Error).name}`),

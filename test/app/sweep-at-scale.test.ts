@@ -1,17 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CrashingStore, type Fate, population, sweepHarness } from '../support/sweep-harness.js';
+import { CLOSED_FATES, CrashingStore, fateAtScale, population, sweepHarness } from '../support/sweep-harness.js';
 
 const TRACKED = 100_000;
-const CLOSED: Fate[] = ['archived', 'resolved', 'suppressed', 'passed'];
-
-/** 65% still active, 30% closed in Security Hub (four ways), 5% deleted from it. */
-function fate(i: number): Fate {
-  const slot = i % 20;
-  if (slot < 13) return 'active';
-  if (slot < 19) return CLOSED[i % 4]!;
-  return 'deleted';
-}
 
 describe('the sweep at scale', () => {
   const now = new Date();
@@ -23,7 +14,7 @@ describe('the sweep at scale', () => {
   }, async () => {
     // Prepare: the store tracks 100,000 open findings; Security Hub now holds 65,000 active, 30,000 closed, and lost 5,000.
     const world = population(
-      Array.from({ length: TRACKED }, (_, i) => fate(i)),
+      Array.from({ length: TRACKED }, (_, i) => fateAtScale(i)),
       now,
     );
     harness = await sweepHarness({ records: world.records });
@@ -38,7 +29,7 @@ describe('the sweep at scale', () => {
     const result = await h.sweep().sweep(now);
 
     // Assess
-    const closedKeys = new Set([...CLOSED.flatMap((f) => world.keysBy[f]), ...world.keysBy.deleted]);
+    const closedKeys = new Set([...CLOSED_FATES.flatMap((f) => world.keysBy[f]), ...world.keysBy.deleted]);
     const db = new Database(h.statePath, { readonly: true });
     const tombstones = new Set(
       db

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { sha256Hex } from '../../src/adapters/system/sha256.js';
 import { validatePolicy } from '../../src/core/policy.js';
 import { POLICY_DOCUMENT, policyDocumentValue, policyFingerprint } from '../../src/core/policy-fingerprint.js';
 import { asff } from '../builders/asff.js';
+import { collectedRecord } from '../builders/records.js';
 import { runCli } from '../support/cli.js';
 import { createFindingTable, type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
@@ -176,6 +177,29 @@ sender: alerts@example.com
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('');
     });
+  });
+
+  it('preview --digest renders the digest from the table and leaves no local folder behind', async () => {
+    const { cwd, env, state, store } = await prepare(0);
+    writeFileSync(
+      join(cwd, 'sechub-alerts.yaml'),
+      `sender: alerts@example.com
+rules:
+  - name: daily
+    match: { severities: [HIGH, CRITICAL] }
+    notify: { to: [team@example.com], digest: { every: 1d, at: "08:00" } }
+`,
+    );
+    await store.put(collectedRecord({ id: id('d1'), title: 'Kept in the table', collected: { daily: { since: ago(60) } } }), undefined);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+
+    const result = await runCli(['preview', '--digest', '--text', '--state', state, '--now', tomorrow], { cwd, env });
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Subject: Security Hub digest: 1 new, /);
+    expect(result.stdout).toContain('Kept in the table');
+    expect(existsSync(join(cwd, 'dynamodb:'))).toBe(false);
   });
 
   it('refuses a table name DynamoDB would refuse, as bad usage', async () => {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
+import { sha256Hex } from '../../src/adapters/system/sha256.js';
 import { POLICY_DOCUMENT, policyDocumentValue } from '../../src/core/policy-fingerprint.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 
@@ -26,7 +26,7 @@ export interface LocalLambdaEnv {
 export function localLambdaEnv(options: LocalLambdaEnv): Record<string, string> {
   return {
     ...(options.table ? { TABLE_NAME: options.table } : {}),
-    POLICY_SHA256: createHash('sha256').update(policyDocumentValue(options.policy), 'utf8').digest('hex'),
+    POLICY_SHA256: sha256Hex(policyDocumentValue(options.policy)),
     SECURITY_HUB_WRITE_BACK: String(options.writeBack ?? false),
     LOG_LEVEL: options.logLevel ?? 'ERROR',
     POWERTOOLS_SERVICE_NAME: 'sechub-alerts',

@@ -36,6 +36,17 @@ export function sweepPolicy(resolvedEmails = false): Policy {
 /** What became of a tracked finding in Security Hub since it was recorded. */
 export type Fate = 'active' | 'updated' | 'archived' | 'resolved' | 'suppressed' | 'passed' | 'deleted';
 
+/** The four ways a finding closes in Security Hub. */
+export const CLOSED_FATES: readonly Fate[] = ['archived', 'resolved', 'suppressed', 'passed'];
+
+/** Finding i of the sweep at scale (the acceptance test and the benchmark): 65% still active, 30% closed in Security Hub (four ways), 5% deleted from it. */
+export function fateAtScale(i: number): Fate {
+  const slot = i % 20;
+  if (slot < 13) return 'active';
+  if (slot < 19) return CLOSED_FATES[i % 4]!;
+  return 'deleted';
+}
+
 export interface Population {
   records: TrackedRecord[];
   keysBy: Record<Fate, string[]>;

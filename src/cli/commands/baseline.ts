@@ -1,5 +1,5 @@
 import { command } from '../command.js';
-import { ENGINE_OPTIONS } from '../options.js';
+import { inputOptions } from '../options.js';
 import { processInputs } from './process.js';
 
 export const baselineCommand = command({
@@ -12,16 +12,10 @@ turns the notifier on for accounts with a backlog is not flooded. Reminders
 then follow each rule's "every" from that time; findings that appear later
 are new as usual, and digests do not list adopted findings as new. To adopt
 straight from Security Hub, run "tick --security-hub --baseline".`,
-  options: {
-    ...ENGINE_OPTIONS,
-    clock: {
-      type: 'string',
-      default: 'system',
-      value: 'MODE',
-      help: '"system" (default): the baseline time is now;\n"event": each event\'s time (a bare finding\'s updated time)',
-    },
-    'dry-run': { type: 'boolean', default: false, help: 'report what would be adopted, record nothing' },
-  },
+  options: inputOptions(
+    '"system" (default): the baseline time is now;\n"event": each event\'s time (a bare finding\'s updated time)',
+    'report what would be adopted, record nothing',
+  ),
   positionals: { min: 0, max: Number.POSITIVE_INFINITY, what: 'INPUT' },
   notes: `Exit codes: 0 done; 2 bad usage or invalid policy; 3 done, but some inputs were invalid.`,
   run: (values, positionals) => processInputs(values, positionals, { baseline: true }),

@@ -6,7 +6,7 @@ import { type Explanation, explain } from '../../core/explain.js';
 import type { FindingSnapshot, TrackedRecord } from '../../core/record.js';
 import { command, DONE } from '../command.js';
 import { composeReader } from '../compose.js';
-import { CONFIG_OPTION, configPath, DEFAULT_STATE, parseInstant } from '../options.js';
+import { CONFIG_OPTION, nowOf, readerSettings, STATE_OPTION } from '../options.js';
 import { reportInvalid } from '../report.js';
 import { UsageError } from '../usage-error.js';
 
@@ -25,7 +25,7 @@ INPUT (any form "process" reads), or from the stored snapshot with --id
     id: { type: 'string', value: 'FINDING_ID', help: 'explain the stored finding with this id (or key)' },
     now: { type: 'string', value: 'ISO-8601', help: 'as of this time (default: now)' },
     config: CONFIG_OPTION,
-    state: { type: 'string', value: 'FILE', help: 'state database (default .sechub-alerts/state.db)' },
+    state: STATE_OPTION,
     json: { type: 'boolean', default: false, help: 'print one JSON document' },
   },
   positionals: { min: 0, max: 1, what: 'INPUT' },
@@ -33,8 +33,8 @@ INPUT (any form "process" reads), or from the stored snapshot with --id
   async run(values, positionals) {
     if ((values.id === undefined) === (positionals.length === 0))
       throw new UsageError('explain takes an INPUT or --id FINDING_ID, not both');
-    const now = values.now ? parseInstant(values.now, '--now') : new Date();
-    const reader = await composeReader({ configPath: configPath(values.config), statePath: values.state ?? DEFAULT_STATE });
+    const now = nowOf(values.now);
+    const reader = await composeReader(readerSettings(values));
     try {
       const { finding, record } = values.id ? await storedFinding(reader.store, values.id) : await fromInput(positionals[0]!, reader.store);
       const account = await reader.lookupAccount(finding.account, now);

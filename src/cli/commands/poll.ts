@@ -1,5 +1,5 @@
 import { systemClock } from '../../adapters/system/runtime.js';
-import { type Counts, emptyCounts } from '../../app/counts.js';
+import { emptyCounts } from '../../app/counts.js';
 import { pollOnce } from '../../app/poll.js';
 import { TransientError } from '../../core/errors.js';
 import { command } from '../command.js';
@@ -49,24 +49,26 @@ sends them); 2 bad usage; 3 done, but some findings were invalid.`,
     const firstSince = values.since ? parseInstant(values.since, '--since') : new Date(Date.now() - 86_400_000);
     const api = parseFormat(values.format) ?? 'asff';
     const settings = engineSettings(values);
-    const hub = composeSecurityHub({ writeBack: values['write-back'] });
+    const hub = await composeSecurityHub({ writeBack: values['write-back'] });
     const local = await composeLocal(settings, { afterSend: hub.afterSend });
     const signal = stopSignal();
-    const total: Counts = emptyCounts();
+    const pass = {
+      notifier: local.notifier,
+      source: hub.source,
+      cursors: local.store,
+      api,
+      clock: systemClock,
+      overlapMs,
+      firstSince,
+      shouldStop: signal.stopping,
+      onInvalid: reportInvalid,
+    };
+    const total = { failed: 0, invalid: 0 };
     try {
       for (;;) {
         const counts = emptyCounts();
         try {
-          const options = {
-            notifier: local.notifier,
-            source: hub.source,
-            cursors: local.store,
-            api,
-            clock: systemClock,
-            overlapMs,
-            firstSince,
-          };
-          await pollOnce({ ...options, shouldStop: signal.stopping, onInvalid: reportInvalid }, counts);
+          await pollOnce(pass, counts);
         } catch (error) {
           // A long-running poller rides out an outage; a single pass reports it.
           if (values.once || !(error instanceof TransientError)) throw error;
@@ -74,7 +76,8 @@ sends them); 2 bad usage; 3 done, but some findings were invalid.`,
         }
         await hub.flush();
         printSummary(counts, { json: settings.json, mailer: local.mailerDescription });
-        for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += counts[key];
+        total.failed += counts.failed;
+        total.invalid += counts.invalid;
         if (values.once || signal.stopping()) break;
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([signal.signalled, new Promise((resolve) => (timer = setTimeout(resolve, interval)))]);
@@ -86,6 +89,6 @@ sends them); 2 bad usage; 3 done, but some findings were invalid.`,
       await hub.close();
       await local.close();
     }
-    return { failed: total.failed, invalid: total.invalid };
+    return total;
   },
 });

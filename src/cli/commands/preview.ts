@@ -10,7 +10,7 @@ import { matchingRules, type Policy } from '../../core/policy.js';
 import { command, DONE } from '../command.js';
 import { loadPolicy } from '../compose.js';
 import { previewLocalDigest } from '../digests.js';
-import { CONFIG_OPTION, configPath, DEFAULT_STATE, parseInstant } from '../options.js';
+import { CONFIG_OPTION, nowOf, readerSettings, STATE_OPTION } from '../options.js';
 import { reportInvalid } from '../report.js';
 import { UsageError } from '../usage-error.js';
 
@@ -42,7 +42,7 @@ policy's digest rules, whether or not it was sent.`,
     now: { type: 'string', value: 'TIME', help: 'render as of this ISO-8601 time (default: now)' },
     digest: { type: 'boolean', default: false, help: "render a digest from the state file instead of a finding's email" },
     recipient: { type: 'string', value: 'ADDRESS', help: 'with --digest: whose digest (default: the first address)' },
-    state: { type: 'string', value: 'FILE', help: 'with --digest: state database (default .sechub-alerts/state.db)' },
+    state: { ...STATE_OPTION, help: `with --digest: ${STATE_OPTION.help}` },
   },
   positionals: { min: 0, max: 1, what: 'INPUT' },
   notes: 'Exit codes: 0 rendered; 1 no finding in INPUT (no digest to render); 2 bad usage or invalid policy.',
@@ -53,13 +53,13 @@ policy's digest rules, whether or not it was sent.`,
       throw new UsageError(values.digest ? '--digest takes no INPUT and no --kind' : 'preview takes exactly one INPUT (or --digest)');
     if (!values.digest && (values.recipient !== undefined || values.state !== undefined))
       throw new UsageError('--recipient and --state go with --digest');
-    const now = values.now === undefined ? new Date() : parseInstant(values.now, '--now');
-    const policy = await loadPolicy(configPath(values.config));
+    const now = nowOf(values.now);
+    const { configPath, statePath } = readerSettings(values);
+    const policy = await loadPolicy(configPath);
     const email = values.digest
       ? await previewLocalDigest({
-          statePath: values.state ?? DEFAULT_STATE,
+          statePath,
           policy,
-          lookupAccount: directoryLookup(policy.accounts),
           now,
           recipient: values.recipient,
         })

@@ -5,7 +5,7 @@ import { type Counts, emptyCounts } from '../../app/counts.js';
 import type { TrackedRecord } from '../../core/record.js';
 import { command } from '../command.js';
 import { composeLocal, type Local } from '../compose.js';
-import { ENGINE_OPTIONS, engineSettings } from '../options.js';
+import { engineSettings, inputOptions } from '../options.js';
 import { endProgress, printSummary, progress, reportInvalid, reportUndelivered } from '../report.js';
 import { UsageError } from '../usage-error.js';
 
@@ -17,16 +17,10 @@ export const processCommand = command({
 GetFindings/GetFindingsV2 output, arrays, JSON Lines) from files, directories
 (recursively: .json, .jsonl, .ndjson) or standard input ("-", the default),
 and emails the team about findings that are new or due for a reminder.`,
-  options: {
-    ...ENGINE_OPTIONS,
-    clock: {
-      type: 'string',
-      default: 'system',
-      value: 'MODE',
-      help: '"system" (default): now is the current time;\n"event": now is each event\'s time (a bare finding\'s updated time)',
-    },
-    'dry-run': { type: 'boolean', default: false, help: 'decide and report, but send and record nothing' },
-  },
+  options: inputOptions(
+    '"system" (default): now is the current time;\n"event": now is each event\'s time (a bare finding\'s updated time)',
+    'decide and report, but send and record nothing',
+  ),
   positionals: { min: 0, max: Number.POSITIVE_INFINITY, what: 'INPUT' },
   notes: `Exit codes: 0 done; 1 failed (nothing recorded that was not sent);
 2 bad usage or invalid policy; 3 done, but some inputs were invalid.`,

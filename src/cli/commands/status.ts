@@ -5,7 +5,7 @@ import { isDigestRule, matchingRules } from '../../core/policy.js';
 import { parseSweepState } from '../../core/sweep/state.js';
 import { command, DONE } from '../command.js';
 import { composeReader } from '../compose.js';
-import { CONFIG_OPTION, configPath, DEFAULT_STATE, parseInstant } from '../options.js';
+import { CONFIG_OPTION, nowOf, readerSettings, STATE_OPTION } from '../options.js';
 
 export const statusCommand = command({
   name: 'status',
@@ -18,15 +18,15 @@ resolved findings still remembered, the policy's snoozes, and where the sweep
 and the poll stand.`,
   options: {
     config: CONFIG_OPTION,
-    state: { type: 'string', value: 'FILE', help: 'state database (default .sechub-alerts/state.db)' },
+    state: STATE_OPTION,
     now: { type: 'string', value: 'ISO-8601', help: 'as of this time (default: now)' },
     limit: { type: 'string', default: '20', value: 'N', help: 'how many upcoming notifications to list (default 20)' },
     json: { type: 'boolean', default: false, help: 'print one JSON document' },
   },
   async run(values) {
-    const now = values.now ? parseInstant(values.now, '--now') : new Date();
+    const now = nowOf(values.now);
     const limit = Math.max(0, Number.parseInt(values.limit, 10) || 0);
-    const reader = await composeReader({ configPath: configPath(values.config), statePath: values.state ?? DEFAULT_STATE });
+    const reader = await composeReader(readerSettings(values));
     try {
       const report = await statusOf(reader, now, limit);
       process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatStatus(report));

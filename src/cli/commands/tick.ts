@@ -7,7 +7,7 @@ import { tick } from '../../app/tick.js';
 import { command } from '../command.js';
 import { composeLocal } from '../compose.js';
 import { digestLine, sendLocalDigests } from '../digests.js';
-import { ENGINE_OPTIONS, engineSettings, parseFormat, parseInstant, SECURITY_HUB_NOTE, securityHubOptions } from '../options.js';
+import { ENGINE_OPTIONS, engineSettings, nowOf, parseFormat, SECURITY_HUB_NOTE, securityHubOptions } from '../options.js';
 import { printSummary, reportInvalid, reportUndelivered } from '../report.js';
 import { composeSecurityHub, stopSignal } from '../security-hub.js';
 import { UsageError } from '../usage-error.js';
@@ -40,13 +40,13 @@ next run. Daily is plenty for the sweep.`,
   },
   notes: SECURITY_HUB_NOTE,
   async run(values) {
-    const now = values.now ? parseInstant(values.now, '--now') : new Date();
+    const now = nowOf(values.now);
     const api = parseFormat(values.format);
     const sweeping = values['security-hub'];
     if (!sweeping && (api || values['write-back'] || values.baseline))
       throw new UsageError('--format, --write-back and --baseline go with --security-hub');
     const settings = engineSettings(values);
-    const hub = sweeping ? composeSecurityHub({ writeBack: values['write-back'] && !values.baseline }) : undefined;
+    const hub = sweeping ? await composeSecurityHub({ writeBack: values['write-back'] && !values.baseline }) : undefined;
     const local = await composeLocal(settings, { afterSend: hub?.afterSend, baseline: values.baseline });
     const signal = stopSignal();
     const counts: Counts = emptyCounts();
