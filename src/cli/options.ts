@@ -15,23 +15,19 @@ export const CONFIG_OPTION = {
   help: 'policy file (default ./sechub-alerts.yaml if present, else the built-in policy)',
 } as const satisfies OptionSpec;
 
-/** The state option of the commands that only read the state. */
+/** Where records are kept, for every command that reads or writes them. */
 export const STATE_OPTION = {
   type: 'string',
-  value: 'FILE',
-  help: 'state database (default .sechub-alerts/state.db)',
+  value: 'STATE',
+  help: `where records are kept: a SQLite file (default .sechub-alerts/state.db),
+or dynamodb://TABLE, an AWS deployment's table (standard AWS region and
+credentials; AWS_ENDPOINT_URL_DYNAMODB points it elsewhere)`,
 } as const satisfies OptionSpec;
 
 /** Options shared by the commands that run the notifier. */
 export const ENGINE_OPTIONS = {
   config: CONFIG_OPTION,
-  state: {
-    type: 'string',
-    value: 'STATE',
-    help: `where records are kept: a SQLite file (default .sechub-alerts/state.db),
-or dynamodb://TABLE, an AWS deployment's table (standard AWS region and
-credentials; AWS_ENDPOINT_URL_DYNAMODB points it elsewhere)`,
-  },
+  state: STATE_OPTION,
   outbox: { type: 'string', value: 'DIR', help: 'write each email as an .eml file here (default .sechub-alerts/outbox)' },
   smtp: { type: 'string', value: 'URL', help: 'send through SMTP instead, e.g. smtp://user:pass@host:587' },
   json: { type: 'boolean', default: false, help: 'print the summary as one JSON line' },
