@@ -1,19 +1,15 @@
-import { extractFindings } from '../core/normalize/extract.js';
 import type { Policy } from '../core/policy.js';
-import type { CursorStore, FindingSource } from '../core/ports.js';
+import type { CursorStore } from '../core/ports.js';
 import { type FindingApi, type ScanScope, scanQuery } from '../core/security-hub/queries.js';
 import type { Counts } from './counts.js';
+import { type FindingPagesDeps, readFindingPages } from './finding-pages.js';
 import type { Notifier } from './notifier.js';
 
-export interface AdoptionDeps {
+export interface AdoptionDeps extends FindingPagesDeps {
   /** A notifier built for a baseline run (`baseline: true`): it records what is due and sends nothing. */
   notifier: Notifier;
-  source: FindingSource;
   cursors: CursorStore;
   policy: Policy;
-  /** Asked before every page: true saves the position and returns. */
-  shouldStop?: () => boolean;
-  onInvalid?: (where: string, reason: string) => void;
 }
 
 /** Cursor names of an adoption's position, one per API. */
@@ -44,28 +40,15 @@ export function adoptionScope(policy: Policy): ScanScope {
  * after each page, so a stopped run continues; a finished run clears it.
  */
 export async function adoptActiveFindings(deps: AdoptionDeps, api: FindingApi, now: Date, counts: Counts): Promise<{ complete: boolean }> {
-  const query = scanQuery(api, adoptionScope(deps.policy));
-  let token = await deps.cursors.getCursor(cursorName(api));
-  let page = 0;
-  do {
-    if (deps.shouldStop?.()) return { complete: false };
-    const result = await deps.source.page(query, token || undefined);
-    for (const [i, raw] of result.findings.entries()) {
-      for (const item of extractFindings(raw, `${api === 'asff' ? 'GetFindings' : 'GetFindingsV2'} page ${page} item ${i}`)) {
-        counts.read++;
-        if (item.kind === 'invalid') {
-          counts.invalid++;
-          deps.onInvalid?.(item.where, item.reason);
-        } else if (item.kind === 'skipped') {
-          counts.ignored++;
-        } else {
-          await deps.notifier.handleCounted(item.finding, now, counts);
-        }
-      }
-    }
-    token = result.nextToken;
-    await deps.cursors.setCursor(cursorName(api), token ?? '');
-    page++;
-  } while (token !== undefined);
-  return { complete: true };
+  const complete = await readFindingPages(
+    deps,
+    {
+      query: scanQuery(api, adoptionScope(deps.policy)),
+      token: (await deps.cursors.getCursor(cursorName(api))) || undefined,
+      onFinding: (finding) => deps.notifier.handleCounted(finding, now, counts),
+      afterPage: (nextToken) => deps.cursors.setCursor(cursorName(api), nextToken ?? ''),
+    },
+    counts,
+  );
+  return { complete };
 }
