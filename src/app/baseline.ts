@@ -1,6 +1,7 @@
 import type { Policy } from '../core/policy.js';
 import type { CursorStore } from '../core/ports.js';
-import { type FindingApi, type ScanScope, scanQuery } from '../core/security-hub/queries.js';
+import { type FindingApi, scanQuery } from '../core/security-hub/queries.js';
+import { adoptionScope } from '../core/sweep/plan.js';
 import type { Counts } from './counts.js';
 import { type FindingPagesDeps, readFindingPages } from './finding-pages.js';
 import type { Notifier } from './notifier.js';
@@ -14,23 +15,6 @@ export interface AdoptionDeps extends FindingPagesDeps {
 
 /** Cursor names of an adoption's position, one per API. */
 const cursorName = (api: FindingApi) => `baseline#${api}`;
-
-/**
- * The scope of an adoption: the active findings the policy could notify
- * about. Severities, accounts and regions narrow it only when every rule
- * names them (a rule without them wants all).
- */
-export function adoptionScope(policy: Policy): ScanScope {
-  const every = <T>(pick: (rule: Policy['rules'][number]) => T[] | undefined): string[] | undefined =>
-    policy.rules.every((rule) => pick(rule) !== undefined)
-      ? [...new Set(policy.rules.flatMap((rule) => (pick(rule) ?? []).map(String)))].sort()
-      : undefined;
-  return {
-    severities: every((rule) => rule.match.severities),
-    accounts: every((rule) => rule.match.accounts),
-    regions: every((rule) => rule.match.regions),
-  };
-}
 
 /**
  * The use case "adopt the backlog": pages through the active findings of
