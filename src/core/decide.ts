@@ -125,20 +125,20 @@ function decideOpen(input: DecisionInput, tracked: TrackedRecord | undefined): D
   const notifying = rules.filter((rule) => !isDigestRule(rule));
   const collected = collectedBy(rules.filter(isDigestRule), tracked?.collected, now, baseline ?? false);
   const collectionChanged = !sameCollection(tracked?.collected, collected);
+  const refresh = tracked !== undefined && needsRefresh(tracked, finding);
 
   if (rules.length === 0) {
-    if (tracked && (needsRefresh(tracked, finding) || collectionChanged)) {
+    if (tracked && (refresh || collectionChanged)) {
       return {
         action: 'write',
         outcome: 'ignored',
-        reason: needsRefresh(tracked, finding) ? 'matches no rule now; snapshot refreshed' : 'matches no rule now; no longer collected',
+        reason: refresh ? 'matches no rule now; snapshot refreshed' : 'matches no rule now; no longer collected',
         next: withCollected(refreshed(tracked, finding, now), undefined),
       };
     }
     return { action: 'skip', outcome: 'ignored', reason: 'matches no rule' };
   }
 
-  const refresh = tracked !== undefined && needsRefresh(tracked, finding);
   const kept: TrackedRecord = tracked
     ? refresh
       ? refreshed(withoutClaim(tracked), finding, now)
