@@ -228,7 +228,7 @@ function paragraphs(text: string | undefined, max: number): string[] {
 const UTC_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z$/;
 
 /** "2026-01-10 09:00 UTC", or the cleaned text when it is not a time. */
-export function instant(iso: string): string {
+function instant(iso: string): string {
   if (UTC_INSTANT.test(iso)) return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return clean(iso, LIMITS.short);
