@@ -23,7 +23,7 @@ const cursorName = (api: FindingApi) => `baseline#${api}`;
  * rule's `every` from then) and sends nothing. The page position is saved
  * after each page, so a stopped run continues; a finished run clears it.
  */
-export async function adoptActiveFindings(deps: AdoptionDeps, api: FindingApi, now: Date, counts: Counts): Promise<{ complete: boolean }> {
+async function adoptActiveFindings(deps: AdoptionDeps, api: FindingApi, now: Date, counts: Counts): Promise<{ complete: boolean }> {
   const complete = await readFindingPages(
     deps,
     {
@@ -35,4 +35,19 @@ export async function adoptActiveFindings(deps: AdoptionDeps, api: FindingApi, n
     counts,
   );
   return { complete };
+}
+
+/**
+ * Adopts the backlog of each API in turn, ASFF then OCSF unless `apis` says
+ * otherwise, and stops at the first that is not complete (it continues from
+ * its saved position next time). Complete when every one was.
+ */
+export async function adoptBacklog(
+  deps: AdoptionDeps,
+  now: Date,
+  counts: Counts,
+  apis: readonly FindingApi[] = ['asff', 'ocsf'],
+): Promise<{ complete: boolean }> {
+  for (const api of apis) if (!(await adoptActiveFindings(deps, api, now, counts)).complete) return { complete: false };
+  return { complete: true };
 }

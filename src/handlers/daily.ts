@@ -4,7 +4,7 @@ import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js
 import { SecurityHubWriteBack } from '../adapters/securityhub/securityhub-write-back.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
-import { adoptActiveFindings } from '../app/baseline.js';
+import { adoptBacklog } from '../app/baseline.js';
 import { type Counts, emptyCounts } from '../app/counts.js';
 import { type DigestCounts, policyDigestSource, sendDueDigests } from '../app/digest.js';
 import { Notifier } from '../app/notifier.js';
@@ -89,19 +89,15 @@ export const handler = async (_event: unknown, context?: Context): Promise<Daily
 
   if (config.BASELINE_FIRST_RUN && !(await store.getDocument(BASELINE_DONE.kind, BASELINE_DONE.id))) {
     const counts = emptyCounts();
-    let complete = true;
-    for (const api of ['asff', 'ocsf'] as const) {
-      const deps = {
-        notifier: adopter,
-        source,
-        cursors: store,
-        policy,
-        shouldStop,
-        onInvalid: (where: string, reason: string) => logger.warn('invalid finding', { where, reason }),
-      };
-      complete = (await adoptActiveFindings(deps, api, now, counts)).complete;
-      if (!complete) break;
-    }
+    const deps = {
+      notifier: adopter,
+      source,
+      cursors: store,
+      policy,
+      shouldStop,
+      onInvalid: (where: string, reason: string) => logger.warn('invalid finding', { where, reason }),
+    };
+    const { complete } = await adoptBacklog(deps, now, counts);
     if (complete)
       await store.putDocument(
         BASELINE_DONE.kind,
