@@ -23,6 +23,7 @@ import {
 import { TransientError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 import type { Email, Mailer, Runtime, StateStore, StoredDocument } from '../core/ports.js';
+import type { AccountLookup } from './account-directory.js';
 import { claimWrite, DEFAULT_CLAIM_MS, endClaim, MAX_CLAIM_ATTEMPTS } from './end-claim.js';
 
 /** What building digests needs: the store, the digest rules, and who receives what. */
@@ -58,6 +59,21 @@ export function policyDigestSource(
       if (!accounts.has(id)) accounts.set(id, await lookupAccount(id));
     },
   };
+}
+
+/**
+ * The use case "send the policy's digests", as `tick` and the daily job run
+ * it: the digests due at `now`, with recipients and account names from the
+ * account directory; undefined when the policy has no digest rules.
+ */
+export async function sendPolicyDigests(
+  deps: Pick<DigestDeps, 'store' | 'mailer' | 'runtime' | 'consoleRegion' | 'onProblem'> & { policy: Policy; lookupAccount: AccountLookup },
+  now: Date,
+): Promise<DigestCounts | undefined> {
+  const { store, policy, lookupAccount, mailer, runtime, consoleRegion, onProblem } = deps;
+  const source = policyDigestSource(store, policy, (id) => lookupAccount(id, now));
+  if (source.rules.length === 0) return undefined;
+  return sendDueDigests({ ...source, mailer, runtime, sender: policy.sender, consoleRegion, onProblem }, now);
 }
 
 /** What sending them needs on top. */
