@@ -17,11 +17,11 @@ export interface AdoptionDeps extends FindingPagesDeps {
 const cursorName = (api: FindingApi) => `baseline#${api}`;
 
 /**
- * The use case "adopt the backlog": pages through the active findings of
- * one API in the policy's scope and hands each to a baseline notifier,
- * which records it as already notified at `now` (reminders then follow each
- * rule's `every` from then) and sends nothing. The page position is saved
- * after each page, so a stopped run continues; a finished run clears it.
+ * Adopts the backlog of one API: pages through its active findings in the
+ * policy's scope and hands each to a baseline notifier, which records it as
+ * already notified at `now` (reminders then follow each rule's `every` from
+ * then) and sends nothing. The page position is saved after each page, so a
+ * stopped run continues; a finished run clears it.
  */
 async function adoptActiveFindings(deps: AdoptionDeps, api: FindingApi, now: Date, counts: Counts): Promise<{ complete: boolean }> {
   const complete = await readFindingPages(
@@ -38,9 +38,10 @@ async function adoptActiveFindings(deps: AdoptionDeps, api: FindingApi, now: Dat
 }
 
 /**
- * Adopts the backlog of each API in turn, ASFF then OCSF unless `apis` says
- * otherwise, and stops at the first that is not complete (it continues from
- * its saved position next time). Complete when every one was.
+ * The use case "adopt the backlog": adopts that of each API in turn, ASFF
+ * then OCSF unless `apis` says otherwise, and stops at the first that is not
+ * complete (it continues from its saved position next time). Complete when
+ * every one was.
  */
 export async function adoptBacklog(
   deps: AdoptionDeps,
