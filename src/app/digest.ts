@@ -23,7 +23,8 @@ import {
 import { TransientError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 import type { Email, Mailer, Runtime, StateStore, StoredDocument } from '../core/ports.js';
-import { endClaim } from './end-claim.js';
+import type { AccountLookup } from './account-directory.js';
+import { claimWrite, DEFAULT_CLAIM_MS, endClaim, MAX_CLAIM_ATTEMPTS } from './end-claim.js';
 
 /** What building digests needs: the store, the digest rules, and who receives what. */
 export interface DigestSource {
@@ -60,6 +61,21 @@ export function policyDigestSource(
   };
 }
 
+/**
+ * The use case "send the policy's digests", as `tick` and the daily job run
+ * it: the digests due at `now`, with recipients and account names from the
+ * account directory; undefined when the policy has no digest rules.
+ */
+export async function sendPolicyDigests(
+  deps: Pick<DigestDeps, 'store' | 'mailer' | 'runtime' | 'consoleRegion' | 'onProblem'> & { policy: Policy; lookupAccount: AccountLookup },
+  now: Date,
+): Promise<DigestCounts | undefined> {
+  const { store, policy, lookupAccount, mailer, runtime, consoleRegion, onProblem } = deps;
+  const source = policyDigestSource(store, policy, (id) => lookupAccount(id, now));
+  if (source.rules.length === 0) return undefined;
+  return sendDueDigests({ ...source, mailer, runtime, sender: policy.sender, consoleRegion, onProblem }, now);
+}
+
 /** What sending them needs on top. */
 export interface DigestDeps extends DigestSource {
   mailer: Mailer;
@@ -88,9 +104,6 @@ export interface DigestCounts {
 }
 
 type Outcome = keyof DigestCounts;
-
-const DEFAULT_CLAIM_MS = 120_000;
-const MAX_ATTEMPTS = 8;
 
 export function emptyDigestCounts(): DigestCounts {
   return { sent: 0, failed: 0, skippedEmpty: 0, inFlight: 0, alreadySent: 0 };
@@ -174,7 +187,7 @@ async function deliver(deps: DigestDeps, digest: Digest): Promise<Outcome> {
   const id = pairId(digest.scheduleId, digest.recipient);
   // A claim reported lost may have been applied all the same (a reply lost after the write): if the store holds exactly it, it is ours.
   let unconfirmed: StoredDocument | undefined;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
     const current = await store.getDocument(DIGEST_KIND, id);
     if (unconfirmed && holdsPairClaim(current, unconfirmed)) return send(deps, digest, email, unconfirmed, claimMs);
     const state = pairStateOf(current);
@@ -182,10 +195,11 @@ async function deliver(deps: DigestDeps, digest: Digest): Promise<Outcome> {
     if (claimHolds(state, runtime.clock.now())) return 'inFlight';
     const nonce = claimNonce(runtime.random());
     const claimed = claimedPair(id, current, digest.moment, { wallNow: runtime.clock.now(), claimMs, nonce, emailId: email.id });
-    if (await tryPut(store, claimed, current?.version)) return send(deps, digest, email, claimed, claimMs);
+    if (await claimWrite(() => store.putDocument(DIGEST_KIND, claimed, current?.version)))
+      return send(deps, digest, email, claimed, claimMs);
     unconfirmed = claimed;
   }
-  deps.onProblem?.(`digest ${id}: its document kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
+  deps.onProblem?.(`digest ${id}: its document kept changing; gave up after ${MAX_CLAIM_ATTEMPTS} attempts`);
   return 'failed';
 }
 
@@ -204,16 +218,6 @@ async function send(deps: DigestDeps, digest: Digest, email: Email, claimed: Sto
     store.putDocument(DIGEST_KIND, confirmedPair(claimed, digest.moment, digest.rules), claimed.version),
   );
   return 'sent';
-}
-
-/** A claim write; a transient failure is ambiguous (it may have been applied), so it counts as lost and the next read tells. */
-async function tryPut(store: StateStore, document: StoredDocument, expected: number | undefined): Promise<boolean> {
-  try {
-    return await store.putDocument(DIGEST_KIND, document, expected);
-  } catch (error) {
-    if (error instanceof TransientError) return false;
-    throw error;
-  }
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Policy } from '../core/policy.js';
 import type { Channel, Email, FindingStore, Mailer, Runtime } from '../core/ports.js';
 import type { FindingSnapshot, ThreadRef, TrackedRecord } from '../core/record.js';
 import type { Counts } from './counts.js';
-import { endClaim } from './end-claim.js';
+import { claimWrite, DEFAULT_CLAIM_MS, endClaim, MAX_CLAIM_ATTEMPTS } from './end-claim.js';
 
 export interface HandleResult {
   outcome: Outcome;
@@ -60,9 +60,6 @@ export interface NotifierDeps extends FindingHandlerDeps {
   afterSend?: AfterSend;
 }
 
-const MAX_ATTEMPTS = 8;
-const DEFAULT_CLAIM_MS = 120_000;
-
 /** Sends the email of a claimed decision and confirms it; given only to the loop by a Notifier. */
 type SendClaimed = (decision: SendDecision, finding: FindingSnapshot, claimed: TrackedRecord) => Promise<HandleResult>;
 
@@ -105,7 +102,7 @@ export class FindingHandler {
     // store holds exactly it, it is this worker's, and the email goes out now rather than after the lease.
     let unconfirmed: { decision: SendDecision; claimed: TrackedRecord } | undefined;
     let retried: HandleResult | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       if (fresh) record = await store.get(finding.key);
       fresh = true;
       let claim: { decision: SendDecision; claimed: TrackedRecord } | undefined;
@@ -121,7 +118,7 @@ export class FindingHandler {
         }
         if (!send) return { ...summary(decision), pending: decision.notification };
         const claimed = claimedRecord(decision, record?.version, runtime.clock.now(), this.claimMs, claimNonce(runtime.random()));
-        if (await this.claim(claimed, record?.version)) claim = { decision, claimed };
+        if (await claimWrite(() => this.deps.store.put(claimed, record?.version))) claim = { decision, claimed };
         else {
           unconfirmed = { decision, claimed };
           continue;
@@ -140,21 +137,7 @@ export class FindingHandler {
       }
       return withDeliveries(result, done);
     }
-    throw new TransientError(`record ${finding.key} kept changing; gave up after ${MAX_ATTEMPTS} attempts`);
-  }
-
-  /**
-   * Writes a claim. A transient failure is ambiguous (the write may have been
-   * applied before the reply was lost), so it counts as a lost race: the
-   * next read shows whether the claim is there, and whose it is.
-   */
-  private async claim(claimed: TrackedRecord, expected: number | undefined): Promise<boolean> {
-    try {
-      return await this.deps.store.put(claimed, expected);
-    } catch (error) {
-      if (error instanceof TransientError) return false;
-      throw error;
-    }
+    throw new TransientError(`record ${finding.key} kept changing; gave up after ${MAX_CLAIM_ATTEMPTS} attempts`);
   }
 }
 

@@ -1,12 +1,11 @@
-import { extractFindings } from '../core/normalize/extract.js';
-import type { Clock, CursorStore, FindingSource } from '../core/ports.js';
+import type { Clock, CursorStore } from '../core/ports.js';
 import { type FindingApi, updatedSinceQuery } from '../core/security-hub/queries.js';
 import type { Counts } from './counts.js';
+import { type FindingPagesDeps, readFindingPages } from './finding-pages.js';
 import type { Notifier } from './notifier.js';
 
-export interface PollOptions {
+export interface PollOptions extends FindingPagesDeps {
   notifier: Notifier;
-  source: FindingSource;
   cursors: CursorStore;
   api: FindingApi;
   clock: Clock;
@@ -14,10 +13,6 @@ export interface PollOptions {
   overlapMs: number;
   /** Where the very first pass starts, when no cursor is saved yet. */
   firstSince: Date;
-  /** Asked before every page: true ends the pass early (the cursor keeps what was done). */
-  shouldStop?: () => boolean;
-  /** One bad item: where and why. The pass carries on with the rest. */
-  onInvalid?: (where: string, reason: string) => void;
 }
 
 export interface PollPass {
@@ -48,28 +43,19 @@ export async function pollOnce(options: PollOptions, counts: Counts): Promise<Po
   const since = saved ? new Date(Date.parse(saved) - options.overlapMs) : options.firstSince;
   const query = updatedSinceQuery(options.api, since);
   let cursor = saved;
-  let token: string | undefined;
-  let page = 0;
-  do {
-    if (options.shouldStop?.()) return { since: since.toISOString(), cursor, complete: false };
-    const result = await options.source.page(query, token);
-    for (const [i, raw] of result.findings.entries()) {
-      for (const item of extractFindings(raw, `${options.api === 'asff' ? 'GetFindings' : 'GetFindingsV2'} page ${page} item ${i}`)) {
-        counts.read++;
-        if (item.kind === 'invalid') {
-          counts.invalid++;
-          options.onInvalid?.(item.where, item.reason);
-        } else if (item.kind === 'skipped') {
-          counts.ignored++;
-        } else {
-          await options.notifier.handleCounted(item.finding, options.clock.now(), counts);
-          if (cursor === undefined || item.finding.updatedAt > cursor) cursor = item.finding.updatedAt;
-        }
-      }
-    }
-    if (cursor !== undefined && cursor !== saved) await options.cursors.setCursor(name, cursor);
-    token = result.nextToken;
-    page++;
-  } while (token !== undefined);
-  return { since: since.toISOString(), cursor, complete: true };
+  const complete = await readFindingPages(
+    options,
+    {
+      query,
+      onFinding: async (finding) => {
+        await options.notifier.handleCounted(finding, options.clock.now(), counts);
+        if (cursor === undefined || finding.updatedAt > cursor) cursor = finding.updatedAt;
+      },
+      afterPage: async () => {
+        if (cursor !== undefined && cursor !== saved) await options.cursors.setCursor(name, cursor);
+      },
+    },
+    counts,
+  );
+  return { since: since.toISOString(), cursor, complete };
 }

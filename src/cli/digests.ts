@@ -1,6 +1,6 @@
 import { systemRuntime } from '../adapters/system/runtime.js';
 import type { AccountLookup } from '../app/account-directory.js';
-import { type DigestCounts, policyDigestSource, previewDigests, sendDueDigests } from '../app/digest.js';
+import { type DigestCounts, policyDigestSource, previewDigests, sendPolicyDigests } from '../app/digest.js';
 import type { Digest } from '../core/digest/content.js';
 import { renderDigest } from '../core/digest/render.js';
 import { digestRulesOf } from '../core/digest/rules.js';
@@ -24,11 +24,12 @@ export async function sendLocalDigests(
   local: { store: StateStore; mailer: Mailer; policy: Policy; lookupAccount: AccountLookup },
   now: Date,
 ): Promise<DigestCounts | undefined> {
-  const source = policyDigestSource(local.store, local.policy, (id) => local.lookupAccount(id, now));
-  if (source.rules.length === 0) return undefined;
+  const { store, mailer, policy, lookupAccount } = local;
   const onProblem = (message: string) => process.stderr.write(`${message}\n`);
-  const deps = { ...source, mailer: local.mailer, runtime: systemRuntime, sender: local.policy.sender };
-  return sendDueDigests({ ...deps, consoleRegion: consoleRegion(), onProblem }, now);
+  return sendPolicyDigests(
+    { store, mailer, policy, lookupAccount, runtime: systemRuntime, consoleRegion: consoleRegion(), onProblem },
+    now,
+  );
 }
 
 /** One line about the digests of a run, for people. */

@@ -24,12 +24,18 @@ export function claimedRecord(
 ): TrackedRecord {
   return {
     ...decision.base,
-    claim: {
-      id: `${decision.notification.id}@${wallNow.toISOString()}#${nonce}`,
-      until: new Date(wallNow.getTime() + claimMs).toISOString(),
-    },
+    claim: newClaim(decision.notification.id, wallNow, claimMs, nonce),
     version: (expectedVersion ?? 0) + 1,
   };
+}
+
+/**
+ * A claim on the email `label` (a notification's or a digest's id), made at
+ * `wallNow` and respected by other workers for `claimMs`; `nonce` makes its
+ * id unique to this attempt.
+ */
+export function newClaim(label: string, wallNow: Date, claimMs: number, nonce: string): { id: string; until: string } {
+  return { id: `${label}@${wallNow.toISOString()}#${nonce}`, until: new Date(wallNow.getTime() + claimMs).toISOString() };
 }
 
 /** The record after the email was accepted: the decision's next, one version on. */

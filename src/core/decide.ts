@@ -3,7 +3,7 @@ import type { DeliveryTarget, Notification, NotificationKind } from './notificat
 import { escalationsOf, recipientsOf } from './policy/recipients.js';
 import { activeSnooze } from './policy/snoozes.js';
 import { isDigestRule, matchingRules, type Policy, type Rule } from './policy.js';
-import { type Collected, type FindingSnapshot, snapshotOf, type TrackedRecord } from './record.js';
+import { type Collected, type FindingSnapshot, type RuleState, snapshotOf, type TrackedRecord } from './record.js';
 
 /**
  * The pure heart of the notifier: given a finding, what the store knows of
@@ -125,20 +125,20 @@ function decideOpen(input: DecisionInput, tracked: TrackedRecord | undefined): D
   const notifying = rules.filter((rule) => !isDigestRule(rule));
   const collected = collectedBy(rules.filter(isDigestRule), tracked?.collected, now, baseline ?? false);
   const collectionChanged = !sameCollection(tracked?.collected, collected);
+  const refresh = tracked !== undefined && needsRefresh(tracked, finding);
 
   if (rules.length === 0) {
-    if (tracked && (needsRefresh(tracked, finding) || collectionChanged)) {
+    if (tracked && (refresh || collectionChanged)) {
       return {
         action: 'write',
         outcome: 'ignored',
-        reason: needsRefresh(tracked, finding) ? 'matches no rule now; snapshot refreshed' : 'matches no rule now; no longer collected',
+        reason: refresh ? 'matches no rule now; snapshot refreshed' : 'matches no rule now; no longer collected',
         next: withCollected(refreshed(tracked, finding, now), undefined),
       };
     }
     return { action: 'skip', outcome: 'ignored', reason: 'matches no rule' };
   }
 
-  const refresh = tracked !== undefined && needsRefresh(tracked, finding);
   const kept: TrackedRecord = tracked
     ? refresh
       ? refreshed(withoutClaim(tracked), finding, now)
@@ -225,13 +225,21 @@ function decideOpen(input: DecisionInput, tracked: TrackedRecord | undefined): D
  */
 function isDue(rule: Rule, record: TrackedRecord, finding: FindingSnapshot, now: Date, snoozeEnded: boolean): boolean {
   const state = record.rules[rule.name];
-  if (!state) {
-    if (rule.notify.afterMs === 0) return true;
-    return now.getTime() - Date.parse(finding.firstObservedAt) >= rule.notify.afterMs;
-  }
-  if (snoozeEnded) return true;
-  if (rule.notify.everyMs === null) return false;
-  return now.getTime() - Date.parse(state.lastNotifiedAt) >= rule.notify.everyMs;
+  if (!state && rule.notify.afterMs === 0) return true;
+  if (state && snoozeEnded) return true;
+  const due = dueAtMs(rule, state, finding);
+  return due !== undefined && now.getTime() >= due;
+}
+
+/**
+ * When a notify rule is next due about the finding, in epoch milliseconds:
+ * `after` from its first observation when the rule never notified it,
+ * `every` from the rule's last notification otherwise (none: never again).
+ */
+export function dueAtMs(rule: Rule, state: RuleState | undefined, finding: FindingSnapshot): number | undefined {
+  if (!state) return Date.parse(finding.firstObservedAt) + rule.notify.afterMs;
+  if (rule.notify.everyMs === null) return undefined;
+  return Date.parse(state.lastNotifiedAt) + rule.notify.everyMs;
 }
 
 /** The digest rules' hold on the finding: kept where it was, new where a rule starts collecting, gone where a rule stopped. */

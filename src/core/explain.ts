@@ -1,5 +1,5 @@
 import type { AccountInfo } from './account.js';
-import { type DecisionInput, decide } from './decide.js';
+import { type DecisionInput, decide, dueAtMs } from './decide.js';
 import { type Recipients, recipientsOf } from './policy/recipients.js';
 import { activeSnooze } from './policy/snoozes.js';
 import { explainMatch, isDigestRule, type Policy, type Rule } from './policy.js';
@@ -64,10 +64,8 @@ export interface Explanation {
 /** When a notify rule's next notification about the finding falls due, given the record (none: never). */
 export function nextDueAt(rule: Rule, record: TrackedRecord | undefined, finding: FindingSnapshot): string | undefined {
   if (isDigestRule(rule)) return undefined;
-  const state = record?.open ? record.rules[rule.name] : undefined;
-  if (!state) return new Date(Date.parse(finding.firstObservedAt) + rule.notify.afterMs).toISOString();
-  if (rule.notify.everyMs === null) return undefined;
-  return new Date(Date.parse(state.lastNotifiedAt) + rule.notify.everyMs).toISOString();
+  const due = dueAtMs(rule, record?.open ? record.rules[rule.name] : undefined, finding);
+  return due === undefined ? undefined : new Date(due).toISOString();
 }
 
 /**

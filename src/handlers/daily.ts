@@ -3,9 +3,9 @@ import { createSecurityHubClient } from '../adapters/securityhub/securityhub-cli
 import { SecurityHubReader } from '../adapters/securityhub/securityhub-reader.js';
 import { SesMailer } from '../adapters/ses/ses-mailer.js';
 import { systemRuntime } from '../adapters/system/runtime.js';
-import { adoptActiveFindings } from '../app/baseline.js';
+import { adoptBacklog } from '../app/baseline.js';
 import { type Counts, emptyCounts } from '../app/counts.js';
-import { type DigestCounts, policyDigestSource, sendDueDigests } from '../app/digest.js';
+import { type DigestCounts, sendPolicyDigests } from '../app/digest.js';
 import { Notifier } from '../app/notifier.js';
 import { sweepThenTick } from '../app/scheduled-run.js';
 import { Sweep } from '../app/sweep/sweep.js';
@@ -93,19 +93,15 @@ export const handler = async (_event: unknown, context?: Context): Promise<Daily
 
   if (config.BASELINE_FIRST_RUN && !(await baselineDone())) {
     const counts = emptyCounts();
-    let complete = true;
-    for (const api of ['asff', 'ocsf'] as const) {
-      const deps = {
-        notifier: adopter,
-        source,
-        cursors: store,
-        policy,
-        shouldStop,
-        onInvalid: (where: string, reason: string) => logger.warn('invalid finding', { where, reason }),
-      };
-      complete = (await adoptActiveFindings(deps, api, now, counts)).complete;
-      if (!complete) break;
-    }
+    const deps = {
+      notifier: adopter,
+      source,
+      cursors: store,
+      policy,
+      shouldStop,
+      onInvalid: (where: string, reason: string) => logger.warn('invalid finding', { where, reason }),
+    };
+    const { complete } = await adoptBacklog(deps, now, counts);
     if (complete)
       await store.putDocument(
         BASELINE_DONE.kind,
@@ -133,21 +129,20 @@ export const handler = async (_event: unknown, context?: Context): Promise<Daily
   });
   const run = await sweepThenTick(sweep, { store, notifier }, now);
   await writeBack?.flush();
-  const digestSource = policyDigestSource(store, policy, (id) => lookupAccount(id, now));
-  const digests =
-    run.ticked && digestSource.rules.length > 0
-      ? await sendDueDigests(
-          {
-            ...digestSource,
-            mailer,
-            runtime: systemRuntime,
-            sender: policy.sender,
-            consoleRegion: process.env.AWS_REGION,
-            onProblem: (m) => logger.warn(m),
-          },
-          now,
-        )
-      : undefined;
+  const digests = run.ticked
+    ? await sendPolicyDigests(
+        {
+          store,
+          policy,
+          lookupAccount,
+          mailer,
+          runtime: systemRuntime,
+          consoleRegion: process.env.AWS_REGION,
+          onProblem: (m) => logger.warn(m),
+        },
+        now,
+      )
+    : undefined;
   const { done, skipped, resumed, groups, totals } = run.sweep;
   const result: DailyResult = {
     sweep: { done, skipped, resumed, strategies: groups.map((g) => `${g.api}:${g.strategy}`), ...totals },

@@ -61,6 +61,15 @@ export async function scanWalk(entries: TrackedEntry[], c: WalkContext): Promise
     const last = sorted[upTo - 1];
     if (last) Object.assign(run, { settledId: last.id, settledKey: last.key });
   };
+  /** Looks up the unseen entries, then marks everything before `sorted[upTo]` settled and saves; false when asked to stop first. */
+  const confirmUnseen = async (upTo: number): Promise<boolean> => {
+    if (c.shouldStop()) return false;
+    await c.settler.confirm(unseen);
+    unseen = [];
+    mark(upTo);
+    await c.save();
+    return true;
+  };
 
   for (let more = true; more; ) {
     if (c.shouldStop()) return false;
@@ -84,22 +93,10 @@ export async function scanWalk(entries: TrackedEntry[], c: WalkContext): Promise
     for (const { entry, index } of outcome.passed) {
       if (unseen.length === 0) firstUnseen = index;
       unseen.push(entry);
-      if (unseen.length === size) {
-        if (c.shouldStop()) return false;
-        await c.settler.confirm(unseen);
-        unseen = [];
-        mark(index + 1);
-        await c.save();
-      }
+      if (unseen.length === size && !(await confirmUnseen(index + 1))) return false;
     }
     next = outcome.next;
-    if (!more && unseen.length > 0) {
-      if (c.shouldStop()) return false;
-      await c.settler.confirm(unseen);
-      unseen = [];
-      mark(next);
-      await c.save();
-    }
+    if (!more && unseen.length > 0 && !(await confirmUnseen(next))) return false;
     mark(unseen.length === 0 ? next : firstUnseen);
     run.nextToken = token;
     await c.save();

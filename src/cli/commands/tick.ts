@@ -1,4 +1,4 @@
-import { adoptActiveFindings } from '../../app/baseline.js';
+import { adoptBacklog } from '../../app/baseline.js';
 import { type Counts, emptyCounts } from '../../app/counts.js';
 import type { DigestCounts } from '../../app/digest.js';
 import { sweepThenTick } from '../../app/scheduled-run.js';
@@ -57,10 +57,8 @@ next run. Daily is plenty for the sweep.`,
       // A baseline run sends nothing: no reminders, no digests.
       let ticked = !values.baseline;
       if (hub && values.baseline) {
-        for (const each of api ? [api] : (['asff', 'ocsf'] as const)) {
-          const deps = { notifier, source: hub.source, cursors: store, policy, shouldStop: signal.stopping, onInvalid: reportInvalid };
-          if (!(await adoptActiveFindings(deps, each, now, counts)).complete) break;
-        }
+        const deps = { notifier, source: hub.source, cursors: store, policy, shouldStop: signal.stopping, onInvalid: reportInvalid };
+        await adoptBacklog(deps, now, counts, api ? [api] : undefined);
       } else if (hub) {
         const onProblem = (line: string) => process.stderr.write(`sweep: ${line}\n`);
         const job = new Sweep({ store, notifier, policy, source: hub.source, api, shouldStop: signal.stopping, onProblem });

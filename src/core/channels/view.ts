@@ -51,9 +51,8 @@ export interface ChannelView {
 
 /** Builds the channel view of a message; the account name the directory knows wins over the finding's own. */
 export function channelView({ notification, finding }: ChannelMessage): ChannelView {
-  const named = notification.accountName ? { ...finding, accountName: notification.accountName } : finding;
-  const summary = subjectFor(named, notification);
-  const view = buildView(named, notification, summary);
+  const summary = subjectFor(finding, notification);
+  const view = buildView(finding, notification, summary, 'message');
   const linkFits = view.consoleUrl !== undefined && view.consoleUrl.length <= CONSOLE_URL_MAX;
   return {
     kind: notification.kind,
@@ -68,6 +67,6 @@ export function channelView({ notification, finding }: ChannelMessage): ChannelV
     consoleUrl: linkFits ? view.consoleUrl : undefined,
     searchHint: view.consoleUrl && !linkFits ? 'Search the Security Hub console for the finding id below.' : undefined,
     findingId: view.findingId,
-    footer: view.footer.replace(' in this email ', ' in this message '),
+    footer: view.footer,
   };
 }

@@ -48,9 +48,7 @@ const MAX = { id: 1000, short: 200, title: 500, text: 4000, list: 25, types: 10,
  * Every `%` being encoded, distinct ids stay distinct.
  */
 export function deliveryId(notificationId: string): string {
-  return notificationId.replace(/[^\x21-\x24\x26-\x7e]|:(?=\/\/)/gu, (ch) =>
-    encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
-  );
+  return notificationId.replace(/[^\x21-\x24\x26-\x7e]|:(?=\/\/)/gu, (ch) => encodeURIComponent(ch));
 }
 
 /** Builds the version 1 document of a message. */

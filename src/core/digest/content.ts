@@ -212,7 +212,10 @@ export class DigestCollector {
           ...rule.to,
           ...[...group.due.known].filter(([, state]) => state.rules.includes(rule.name)).map(([address]) => address),
         ];
-        for (const address of owed) this.digestOf(group, address)?.cover({ rules: [rule.name], maxItems: rule.maxItems, sendEmpty: true });
+        for (const address of owed) {
+          const recipient = recipientKey(address);
+          if (recipient) this.digestOf(group, recipient)?.cover({ rules: [rule.name], maxItems: rule.maxItems, sendEmpty: true });
+        }
       }
       for (const digest of group.digests.values()) digests.push(digest.finish(group.due, group.id, this.accountNameOf));
     }
@@ -250,10 +253,8 @@ export class DigestCollector {
     return coverage;
   }
 
-  /** The recipient's digest in this group; undefined when it was already sent for this moment. */
-  private digestOf(group: Group, address: string): Accumulator | undefined {
-    const recipient = recipientKey(address);
-    if (!recipient) return undefined;
+  /** The digest of a recipient (by `recipientKey`) in this group; undefined when it was already sent for this moment. */
+  private digestOf(group: Group, recipient: string): Accumulator | undefined {
     let digest = group.digests.get(recipient);
     if (digest) return digest;
     const last = group.due.known.get(recipient)?.lastSent;

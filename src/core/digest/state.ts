@@ -1,3 +1,4 @@
+import { newClaim } from '../claim.js';
 import type { StoredDocument } from '../ports.js';
 import type { DigestRule } from './rules.js';
 import { type DigestSchedule, latestMoment, scheduleId } from './schedule.js';
@@ -109,11 +110,7 @@ export function claimedPair(
 ): StoredDocument {
   const state: PairState = {
     ...pairStateOf(before),
-    claim: {
-      id: `${claim.emailId}@${claim.wallNow.toISOString()}#${claim.nonce}`,
-      until: new Date(claim.wallNow.getTime() + claim.claimMs).toISOString(),
-      moment: moment.toISOString(),
-    },
+    claim: { ...newClaim(claim.emailId, claim.wallNow, claim.claimMs, claim.nonce), moment: moment.toISOString() },
   };
   return documentOf(id, state, (before?.version ?? 0) + 1, moment);
 }

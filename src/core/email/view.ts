@@ -61,8 +61,11 @@ export function clean(text: string | undefined, max: number): string {
   return truncate(defang(oneLine(text ?? '')), max);
 }
 
-/** Builds what the email for `notification` about `finding` shows. */
-export function buildView(finding: FindingSnapshot, notification: Notification, subject: string): EmailView {
+/** Where a view is shown: an email, or a message on another channel (its footer says so). */
+type Medium = 'email' | 'message';
+
+/** Builds what the email for `notification` about `finding` shows; a channel's message shows the same with its own footer. */
+export function buildView(finding: FindingSnapshot, notification: Notification, subject: string, medium: Medium = 'email'): EmailView {
   const palette = paletteFor(finding.severity, notification.kind);
   const openMs = Date.parse(notification.at) - Date.parse(finding.firstObservedAt);
   const openFor = Number.isNaN(openMs) ? 'an unknown time' : formatDuration(openMs);
@@ -96,9 +99,14 @@ export function buildView(finding: FindingSnapshot, notification: Notification, 
     ),
     consoleUrl: consoleLink(finding),
     details: vulnerabilitiesOf(finding) ?? threatOf(finding),
-    footer: `Sent by sechub-alerts because this finding matches ${rules}. Links in this email lead only to the AWS console and AWS documentation; any other address from the finding is shown as text.`,
+    footer: footerText(rules, medium),
     findingId: clean(finding.id, LIMITS.id),
   };
+}
+
+/** Which rules sent it, and that only AWS links are links. */
+function footerText(rules: string, medium: Medium): string {
+  return `Sent by sechub-alerts because this finding matches ${rules}. Links in this ${medium} lead only to the AWS console and AWS documentation; any other address from the finding is shown as text.`;
 }
 
 function whyLine(notification: Notification, openFor: string): { lead: string; text: string } {
@@ -220,7 +228,7 @@ function paragraphs(text: string | undefined, max: number): string[] {
 const UTC_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z$/;
 
 /** "2026-01-10 09:00 UTC", or the cleaned text when it is not a time. */
-export function instant(iso: string): string {
+function instant(iso: string): string {
   if (UTC_INSTANT.test(iso)) return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return clean(iso, LIMITS.short);

@@ -15,7 +15,7 @@ export function snoozeMatches(snooze: Snooze, finding: FindingSnapshot, account?
   if (findingIds && !findingIds.includes(finding.id)) return false;
   if (controls && !(finding.control && controls.some((id) => id.toLowerCase() === finding.control!.id.toLowerCase()))) return false;
   if (resources) {
-    const patterns = resources.map(globPattern);
+    const patterns = resourcePatterns(snooze, resources);
     if (!finding.resources.some((resource) => patterns.some((pattern) => pattern.test(resource.id)))) return false;
   }
   return true;
@@ -29,6 +29,18 @@ export function activeSnooze(policy: Policy, finding: FindingSnapshot, now: Date
     if (!best || snooze.until > best.until) best = snooze;
   }
   return best;
+}
+
+/** Each snooze's resource patterns, compiled once; kept beside the policy, which is frozen and fingerprinted. */
+const compiledResources = new WeakMap<Snooze, readonly RegExp[]>();
+
+function resourcePatterns(snooze: Snooze, resources: readonly string[]): readonly RegExp[] {
+  let patterns = compiledResources.get(snooze);
+  if (!patterns) {
+    patterns = resources.map(globPattern);
+    compiledResources.set(snooze, patterns);
+  }
+  return patterns;
 }
 
 /** A glob over a whole resource id: `*` is any run of characters, `?` one; everything else is literal. */

@@ -91,6 +91,9 @@ export const LOOSE_PRODUCT = /(?:^|[:/])product(?:v2)?\/([^/\s]+\/[^/\s]+)/;
 /** The vendor segment of AWS's own integrations. */
 export const AWS_VENDOR = 'aws';
 
+/** The operation that reads findings, per API: GetFindings returns ASFF, GetFindingsV2 returns OCSF. */
+export const FINDINGS_OPERATIONS = { asff: 'GetFindings', ocsf: 'GetFindingsV2' } as const;
+
 /** Field names of the finding APIs that queries filter and sort on. */
 export const QUERY_FIELDS = {
   asff: {

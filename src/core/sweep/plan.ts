@@ -86,15 +86,32 @@ export function chooseStrategy(api: FindingApi, tracked: number, history?: Sweep
  */
 export function scanScope(policy: Policy, entries: readonly TrackedEntry[]): ScanScope {
   const distinct = (pick: (entry: TrackedEntry) => string) => [...new Set(entries.map(pick))].sort();
-  const severities = policy.rules.every((rule) => rule.match.severities)
-    ? [...new Set(policy.rules.flatMap((rule) => rule.match.severities ?? []))].sort()
-    : undefined;
   return {
-    severities,
+    severities: namedByEveryRule(policy, (rule) => rule.match.severities),
     productNames: entries.every((entry) => entry.productName !== entry.productKey) ? distinct((entry) => entry.productName) : undefined,
     accounts: distinct((entry) => entry.account),
     regions: distinct((entry) => entry.region),
   };
+}
+
+/**
+ * The scope of an adoption: the active findings the policy could notify
+ * about. Severities, accounts and regions narrow it only when every rule
+ * names them (a rule without them wants all).
+ */
+export function adoptionScope(policy: Policy): ScanScope {
+  return {
+    severities: namedByEveryRule(policy, (rule) => rule.match.severities),
+    accounts: namedByEveryRule(policy, (rule) => rule.match.accounts),
+    regions: namedByEveryRule(policy, (rule) => rule.match.regions),
+  };
+}
+
+/** The values every rule names in one match field, distinct and sorted; none when a rule leaves the field out. */
+function namedByEveryRule(policy: Policy, pick: (rule: Policy['rules'][number]) => readonly string[] | undefined): string[] | undefined {
+  return policy.rules.every((rule) => pick(rule) !== undefined)
+    ? [...new Set(policy.rules.flatMap((rule) => (pick(rule) ?? []).map(String)))].sort()
+    : undefined;
 }
 
 /** Orders entries as the scan returns findings: by id, then key. */

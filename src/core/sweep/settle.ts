@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.js';
 import { extractFindings } from '../normalize/extract.js';
 import type { FindingApi } from '../security-hub/queries.js';
+import { FINDINGS_OPERATIONS } from '../security-hub/vocabulary.js';
 import { byIdThenKey, compare, type TrackedEntry } from './plan.js';
 
 /**
@@ -43,7 +44,7 @@ export function normalizePage(raws: readonly unknown[], api: FindingApi): Normal
   const found = new Map<string, Finding>();
   const problems: string[] = [];
   raws.forEach((raw, i) => {
-    for (const item of extractFindings(raw, `${api === 'asff' ? 'GetFindings' : 'GetFindingsV2'}/${i}`)) {
+    for (const item of extractFindings(raw, `${FINDINGS_OPERATIONS[api]}/${i}`)) {
       if (item.kind !== 'finding') {
         problems.push(`unreadable finding from Security Hub: ${item.where}: ${item.reason}`);
         continue;
