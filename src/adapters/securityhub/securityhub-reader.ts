@@ -7,6 +7,7 @@ import {
 import { SecurityHubError } from '../../core/errors.js';
 import type { FindingSource } from '../../core/ports.js';
 import { type FindingPage, type FindingQuery, limitViolations } from '../../core/security-hub/queries.js';
+import { FINDINGS_OPERATIONS } from '../../core/security-hub/vocabulary.js';
 import type { PacedSecurityHub } from './securityhub-client.js';
 import { translateError } from './translate-error.js';
 
@@ -31,7 +32,7 @@ export class SecurityHubReader implements FindingSource {
   }
 
   async page(query: FindingQuery, nextToken?: string): Promise<FindingPage> {
-    const operation = query.api === 'asff' ? 'GetFindings' : 'GetFindingsV2';
+    const operation = FINDINGS_OPERATIONS[query.api];
     const problems = limitViolations(query);
     if (problems.length > 0)
       throw new SecurityHubError(`refusing to send ${operation} beyond its documented limits: ${problems.join('; ')}`, 'LimitExceeded');

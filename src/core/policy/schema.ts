@@ -7,7 +7,7 @@ import * as z from '../zod.js';
 /**
  * The policy document's schema (zod/mini): every field with the message a
  * person needs when it is wrong. Cross-field checks (recipients that name
- * destinations, digest rules' recipients, fallbacks) are in validate.ts.
+ * destinations, digest rules' recipients, fallbacks) are in policy.ts.
  */
 
 const DURATION_MESSAGE = 'expected a duration like "15d"';
