@@ -3,7 +3,6 @@ import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelsFor } from '../../src/adapters/channels/channels.js';
 import { EnvironmentSecrets } from '../../src/adapters/secrets/env-secrets.js';
-import { NOTIFY_DELIVERY } from '../../src/handlers/shared/secrets.js';
 import { fifoIds } from '../../src/adapters/sns/sns-channel.js';
 import { createSnsClient } from '../../src/adapters/sns/sns-client.js';
 import { renderWebhookDocument } from '../../src/core/channels/webhook.js';
@@ -11,6 +10,7 @@ import { destinationsSchema } from '../../src/core/destinations.js';
 import { CONTROL_SAMPLE, GUARDDUTY_SAMPLE, INSPECTOR_SAMPLE } from '../../src/core/email/samples.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { Channel } from '../../src/core/ports.js';
+import { NOTIFY_DELIVERY } from '../../src/handlers/shared/secrets.js';
 import { messageOf } from '../builders/channel-messages.js';
 import { LOCAL_CREDENTIALS } from '../support/dynamodb-local.js';
 import { FakeHttpServer } from '../support/fake-http.js';

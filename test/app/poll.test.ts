@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,7 @@ import { ocsf } from '../builders/ocsf.js';
 import { runCli } from '../support/cli.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { repoRoot } from '../support/fixtures.js';
+import { outboxLines } from '../support/outbox.js';
 
 const POLICY = `sender: alerts@example.com
 rules:
@@ -23,23 +24,6 @@ function workdir(): string {
   const cwd = mkdtempSync(join(tmpdir(), 'sechub-poll-'));
   writeFileSync(join(cwd, 'sechub-alerts.yaml'), POLICY);
   return cwd;
-}
-
-/** The outbox as sorted "kind finding" lines. */
-function outbox(cwd: string): string[] {
-  const dir = join(cwd, '.sechub-alerts/outbox');
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return files
-    .map((file) => {
-      const text = readFileSync(join(dir, file), 'utf8').replace(/\r?\n[ \t]+/g, ' ');
-      return `${/^X-Sechub-Notification: (\S+)/im.exec(text)?.[1]} ${/^X-Sechub-Finding-Id: .*\/finding\/(\S+)/im.exec(text)?.[1]}`;
-    })
-    .sort();
 }
 
 describe('sechub-alerts poll', () => {
@@ -91,8 +75,8 @@ describe('sechub-alerts poll', () => {
     }
     expect(rounds[0]!.polled.json).toMatchObject({ read: 4, invalid: 1, ignored: 1, notified: 2, emails: 2 });
     expect(rounds[1]!.polled.json).toMatchObject({ read: 5, invalid: 1, ignored: 1, notified: 1, resolved: 1, suppressed: 1, emails: 2 });
-    expect(outbox(polling)).toEqual(outbox(processing));
-    expect(outbox(polling)).toEqual(['new a', 'new b', 'new c', 'resolved b']);
+    expect(outboxLines(polling)).toEqual(outboxLines(processing));
+    expect(outboxLines(polling)).toEqual(['new a', 'new b', 'new c', 'resolved b']);
     expect(rounds[0]!.polled.stderr).toContain('Severity.Label is missing');
   });
 

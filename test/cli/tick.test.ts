@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asff } from '../builders/asff.js';
 import { runCli } from '../support/cli.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
+import { outboxLines } from '../support/outbox.js';
 
 const POLICY = `sender: alerts@example.com
 rules:
@@ -18,17 +19,6 @@ rules:
 
 const T0 = '2026-01-10T10:00:00.000Z';
 const id = (name: string) => `arn:aws:guardduty:us-east-1:111122223333:detector/12abc34d/finding/${name}`;
-
-/** The outbox as (kind, finding id) pairs. */
-function outbox(cwd: string): string[] {
-  const dir = join(cwd, '.sechub-alerts/outbox');
-  return readdirSync(dir)
-    .map((file) => {
-      const text = readFileSync(join(dir, file), 'utf8').replace(/\r?\n[ \t]+/g, ' ');
-      return `${/^X-Sechub-Notification: (\S+)/im.exec(text)?.[1]} ${/^X-Sechub-Finding-Id: .*\/finding\/(\S+)/im.exec(text)?.[1]}`;
-    })
-    .sort();
-}
 
 describe('sechub-alerts tick --security-hub', () => {
   let fake: FakeSecurityHub | undefined;
@@ -66,7 +56,9 @@ describe('sechub-alerts tick --security-hub', () => {
     expect(early.code).toBe(0);
     expect(early.json).toMatchObject({ resolved: 2, reminded: 0, sweep: { done: true, checked: 4, active: 2, closed: 1, missing: 1 } });
     expect(due.json).toMatchObject({ reminded: 1, emails: 1, sweep: { done: true, checked: 2, active: 2 } });
-    expect(outbox(cwd)).toEqual(['new medium', 'new gets-deleted', 'new gets-resolved', 'new stays-open', 'reminder stays-open'].sort());
+    expect(outboxLines(cwd)).toEqual(
+      ['new medium', 'new gets-deleted', 'new gets-resolved', 'new stays-open', 'reminder stays-open'].sort(),
+    );
   });
 
   it('sends a delayed first notification once it is due, for a finding still open', async () => {
@@ -76,7 +68,7 @@ describe('sechub-alerts tick --security-hub', () => {
     const result = await runCli(['tick', '--security-hub', '--now', '2026-01-12T10:00:00Z', '--json'], { cwd, env });
 
     expect(result.json).toMatchObject({ notified: 1, emails: 1 });
-    expect(outbox(cwd).filter((line) => line.endsWith('medium'))).toEqual(['new medium']);
+    expect(outboxLines(cwd).filter((line) => line.endsWith('medium'))).toEqual(['new medium']);
   });
 
   it('without --security-hub, reminds from the state alone, closed findings included: it cannot know', async () => {
@@ -97,7 +89,7 @@ describe('sechub-alerts tick --security-hub', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Security Hub GetFindings: UnknownOperationException/);
-    expect(outbox(cwd).filter((line) => line.startsWith('reminder'))).toEqual([]);
+    expect(outboxLines(cwd).filter((line) => line.startsWith('reminder'))).toEqual([]);
   });
 
   it('--write-back marks each emailed finding NOTIFIED in Security Hub, with a note naming rule and recipients', async () => {
