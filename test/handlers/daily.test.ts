@@ -1,6 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbFindingStore } from '../../src/adapters/dynamodb/dynamodb-finding-store.js';
+import { sha256Hex } from '../../src/adapters/system/sha256.js';
+import { policyDocumentValue } from '../../src/core/policy-fingerprint.js';
 import { createFindingTable, type DynamoDbLocal, startDynamoDbLocal } from '../support/dynamodb-local.js';
 import { FakeSecurityHub } from '../support/fake-securityhub.js';
 import { deployPolicy, localLambdaEnv } from '../support/lambda-env.js';
@@ -122,5 +124,64 @@ describe('the daily function', () => {
     expect(first.counts.reminded + second.counts.reminded).toBe(100);
     const emails = await ses.emails();
     expect(new Set(emails.map((email) => headerOf(email, 'X-Sechub-Finding-Id'))).size).toBe(100);
+  });
+});
+
+describe('the daily function with a digest rule', () => {
+  const DIGEST_POLICY = {
+    ...POLICY,
+    rules: [
+      ...POLICY.rules,
+      {
+        name: 'morning-digest',
+        match: { severities: ['HIGH', 'CRITICAL'], products: ['guardduty', 'securityhub'] },
+        notify: { to: ['digest@example.com'], digest: { every: '1d', at: '00:00', timezone: 'UTC' } },
+      },
+    ],
+  };
+  const saved = process.env.POLICY_SHA256;
+  beforeEach(() => {
+    vi.resetModules();
+    process.env.POLICY_SHA256 = sha256Hex(policyDocumentValue(DIGEST_POLICY));
+  });
+  afterAll(() => {
+    process.env.POLICY_SHA256 = saved;
+  });
+
+  it('sends the digest that is due once the sweep and the tick are done, and not again on the next run', async () => {
+    // prepare
+    const table = 'findings-digest';
+    const world = population(
+      Array.from({ length: 12 }, (_, i) => FATES[i % FATES.length]!),
+      new Date(),
+    );
+    await createFindingTable(dynamo.client, table);
+    await deployPolicy(dynamo.client, table, DIGEST_POLICY);
+    const store = new DynamoDbFindingStore({ client: dynamo.client, tableName: table });
+    // Collected by the digest rule two days ago, so before the moment that is due (today's 00:00 UTC).
+    const since = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    for (const record of world.records) await store.put({ ...record, collected: { 'morning-digest': { since } } }, undefined);
+    fake.putAsff(world.asff);
+    process.env.TABLE_NAME = table;
+    const { handler } = await import('../../src/handlers/daily.js');
+    await ses.clear();
+
+    // act
+    const first = await handler(
+      {},
+      context(() => 600_000),
+    );
+    const second = await handler(
+      {},
+      context(() => 600_000),
+    );
+
+    // assess
+    const open = world.keysBy.active.length + world.keysBy.updated.length;
+    expect(first).toMatchObject({ ticked: true, digests: { sent: 1, failed: 0 } });
+    expect(second.digests).toMatchObject({ sent: 0, failed: 0 });
+    const digests = (await ses.emails()).filter((email) => headerOf(email, 'X-Sechub-Notification') === 'digest');
+    expect(digests).toHaveLength(1);
+    expect(headerOf(digests[0]!, 'X-Sechub-Digest-Open')).toBe(String(open));
   });
 });
